@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+MINI_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+def make_mini_package(target: Path) -> Path:
+    """A small valid package: the real descriptor and boundaries, a few hand-made rows per table."""
+    target.mkdir(parents=True, exist_ok=True)
+    for csv_file in MINI_FIXTURE.glob("*.csv"):
+        shutil.copy(csv_file, target / csv_file.name)
+    shutil.copy(DATA_DIR / "datapackage.json", target / "datapackage.json")
+    shutil.copytree(DATA_DIR / "geo", target / "geo")
+    return target
+
+
+@pytest.fixture
+def mini_package(tmp_path: Path) -> Path:
+    return make_mini_package(tmp_path / "package")
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    from components.dataset import load_dataset
+
+    return load_dataset(DATA_DIR)
