@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from components import dictionary
-from components.geo import country_geometries, read_geojson
+from components.geo import read_geojson
 from components.package import (
     DescriptorError,
     Problem,
@@ -95,8 +95,7 @@ def check(data_dir: Path = DATA_DIR) -> tuple[dict | None, dict[str, RawTable], 
     problems += foreign_key_problems(tables)
     # Domain rules read typed, joined values, so they only run on tables that passed the schema.
     if not problems:
-        countries = country_geometries(boundaries.values())
-        problems += all_rule_problems(tables, descriptor, countries)
+        problems += all_rule_problems(tables, descriptor, boundaries)
     return descriptor, tables, boundaries, sorted(set(problems))
 
 

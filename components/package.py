@@ -103,7 +103,8 @@ def descriptor_problems(descriptor: object) -> list[Problem]:
             continue
         for spec in fields:
             if not isinstance(spec, dict) or "name" not in spec:
-                problems.append(Problem(DESCRIPTOR_NAME, message=f"resource `{resource['name']}` has a field without a name"))
+                message = f"resource `{resource['name']}` has a field without a name"
+                problems.append(Problem(DESCRIPTOR_NAME, message=message))
             elif spec.get("type", "string") not in SUPPORTED_TYPES:
                 problems.append(Problem(
                     DESCRIPTOR_NAME,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from components.geo import contains
+from components.geo import contains, country_geometries
 from components.package import Problem, RawTable
 
 Tables = dict[str, RawTable]
@@ -45,8 +45,27 @@ def coordinate_problems(tables: Tables, countries: dict[str, dict]) -> list[Prob
             problems.append(Problem(places.file, line, "country",
                                     f"no boundary layer holds `{row['country']}`, so the coordinate cannot be checked"))
         elif not contains(geometry, lon, lat):
+            message = f"{lat}, {lon} lies outside {row['country']} (check the order: latitude, longitude)"
+            problems.append(Problem(places.file, line, "latitude", message))
+    return problems
+
+
+def site_problems(tables: Tables, descriptor: dict, layers: dict[str, dict]) -> list[Problem]:
+    """A site filed under a city with a boundary layer (e.g. Almaty) lies inside that boundary."""
+    places = tables["places"]
+    declared = descriptor.get("x-place-boundaries", {})
+    city_layers = {key: value for key, value in declared.items() if key != "description"}
+    problems = []
+    for line, row in places.rows:
+        layer_name = city_layers.get(row["within_place_id"])
+        if layer_name is None or layer_name not in layers or row["latitude"] == "" or row["longitude"] == "":
+            continue
+        lat, lon = float(row["latitude"]), float(row["longitude"])
+        inside = any(contains(feature["geometry"], lon, lat) for feature in layers[layer_name]["features"])
+        if not inside:
             problems.append(Problem(places.file, line, "latitude",
-                                    f"{lat}, {lon} lies outside {row['country']} (check the order: latitude, longitude)"))
+                                    f"{lat}, {lon} lies outside the `{layer_name}` boundary, but the place is filed "
+                                    f"within `{row['within_place_id']}`"))
     return problems
 
 
@@ -168,9 +187,11 @@ def quote_problems(tables: Tables) -> list[Problem]:
     return problems
 
 
-def all_rule_problems(tables: Tables, descriptor: dict, countries: dict[str, dict]) -> list[Problem]:
+def all_rule_problems(tables: Tables, descriptor: dict, layers: dict[str, dict]) -> list[Problem]:
+    countries = country_geometries(layers.values())
     rules: list[Callable[[], list[Problem]]] = [
         lambda: coordinate_problems(tables, countries),
+        lambda: site_problems(tables, descriptor, layers),
         lambda: event_place_problems(tables),
         lambda: movement_problems(tables),
         lambda: range_problems(tables),

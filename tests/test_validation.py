@@ -132,6 +132,10 @@ CASES = {
         edit("places.csv", "43.2525,76.9115", "76.9115,43.2525"),
         "places.csv:3:latitude", "lies outside KAZ",
     ),
+    "site outside its city's boundary": (
+        edit("places.csv", "43.3553,77.0447", "43.6553,77.0447"),
+        "places.csv:4:latitude", "outside the `almaty` boundary",
+    ),
     "half a coordinate": (
         edit("places.csv", "43.3553,77.0447", "43.3553,"),
         "places.csv:4:longitude", "needs both latitude and longitude",
