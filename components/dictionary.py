@@ -27,6 +27,8 @@ def constraint_text(spec: dict) -> str:
         parts.append(f"≤ {constraints['maximum']}")
     if "minLength" in constraints and spec.get("type") == "list":
         parts.append(f"at least {constraints['minLength']} item(s)")
+    if "maxLength" in constraints:
+        parts.append(f"at most {constraints['maxLength']} characters")
     if spec.get("type") == "list":
         parts.append(f"items separated by `{spec.get('delimiter', ',')}`")
     if spec.get("x-in-study-window"):

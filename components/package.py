@@ -227,6 +227,10 @@ def cell_problems(value: str, spec: dict) -> list[str]:
         messages.append(f"`{value}` is not one of: {allowed}")
     if "pattern" in constraints and not re.fullmatch(constraints["pattern"], value):
         messages.append(f"`{value}` does not match the pattern {constraints['pattern']}")
+    if kind == "string" and "maxLength" in constraints and len(value) > constraints["maxLength"]:
+        messages.append(f"is {len(value)} characters long; the most allowed is {constraints['maxLength']}")
+    if kind == "string" and "minLength" in constraints and len(value) < constraints["minLength"]:
+        messages.append(f"is {len(value)} characters long; the least allowed is {constraints['minLength']}")
     if number is not None:
         if "minimum" in constraints and number < constraints["minimum"]:
             messages.append(f"{value} is below the minimum {constraints['minimum']}")

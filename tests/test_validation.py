@@ -62,7 +62,7 @@ CASES = {
     ),
     "wrong cell count": (
         edit("events.csv", "zas,,S13,", "zas,,S13,,extra"),
-        "events.csv:2", "has 13 cells",
+        "events.csv:2", "has 14 cells",
     ),
     "wrong type": (
         edit("force_deployments.csv", "2500,2500", "2500,about 2500"),
@@ -91,6 +91,10 @@ CASES = {
     "pattern mismatch": (
         edit("sources.csv", "S197,", "S-197,"),
         "sources.csv:5:source_id", "does not match the pattern",
+    ),
+    "text longer than allowed": (
+        edit("events.csv", ",44,,S66;S01,", ",44," + "x" * 31 + ",S66;S01,"),
+        "events.csv:3:milestone", "the most allowed is 30",
     ),
     "below minimum": (
         edit("casualty_reports.csv", "8,8,8", "-8,8,8"),
