@@ -61,7 +61,7 @@ CASES = {
         "sources.csv:1:rating", "not defined in datapackage.json",
     ),
     "wrong cell count": (
-        edit("events.csv", "zas,,S13,", "zas,,S13,,extra"),
+        edit("events.csv", "zas,,,S13,", "zas,,,S13,,extra"),
         "events.csv:2", "has 14 cells",
     ),
     "wrong type": (
