@@ -2,20 +2,336 @@
 
 import streamlit as st
 
-from components import loader, summary
+from components import (
+    casualty_chart,
+    citations,
+    downloads,
+    filters,
+    force_chart,
+    legend,
+    links,
+    loader,
+    map_almaty,
+    map_kazakhstan,
+    maps,
+    quote_table,
+    summaries,
+)
+from components.dictionary import field_rows
 
 st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", layout="wide")
 
-st.title("Kazakhstan, January 2022: the unrest and the CSTO deployment")
-result = loader.load(str(loader.data_dir()))
+# LOAD THE DATA ONCE ---------------------------------------------------------------------------------
+DATA = str(loader.data_dir())
+result = loader.load(DATA)
+
+st.title("Kazakhstan, January 2022")
 if result.dataset is None:
     st.error("The dashboard cannot show the data: the data package failed validation.")
     st.code(result.problem_report, language=None)
     st.stop()
 
 dataset = result.dataset
-st.markdown(dataset.descriptor["x-summary"])
-st.caption(summary.headline(dataset))
+descriptor = dataset.descriptor
+st.subheader("The unrest and the Russian-led CSTO deployment", anchor=False)
+st.markdown(descriptor["x-summary"])
+st.caption(
+    f"Data version {descriptor['version']}, {descriptor['created']}. Numbers are claims: every figure shows who "
+    "made it, when, and the source that reported it."
+)
 
-st.subheader("What the dataset holds")
-st.dataframe(summary.table_summary(dataset), hide_index=True, width="stretch")
+# FILTERS, BOUND TO THE URL ----------------------------------------------------------------------------
+labels = filters.group_labels(dataset)
+first_day, last_day = filters.study_window(dataset)
+reading = links.read_link(
+    {key: st.query_params.get_all(key) for key in st.query_params}, list(labels.values()), first_day, last_day
+)
+with st.sidebar:
+    st.header("Filters")
+    chosen_labels = st.multiselect(
+        "Actor groups", list(labels.values()), key=links.ACTOR, bind="query-params", placeholder="All actor groups"
+    )
+    window = st.slider(
+        "Dates, January 2022",
+        min_value=first_day,
+        max_value=last_day,
+        value=(first_day, last_day),
+        format="D MMM",
+        key=links.DATES,
+        bind="query-params",
+    )
+    include_later = st.toggle(
+        "Include official reports after 19 January", value=True, key=links.LATER, bind="query-params"
+    )
+    search = st.text_input(
+        "Search quotes",
+        key=links.SEARCH,
+        bind="query-params",
+        max_chars=links.SEARCH_MAX_CHARS,
+        placeholder="a word or a name",
+    )
+    share = links.share_query(chosen_labels, window, (first_day, last_day), include_later, search)
+    st.subheader("Share this view")
+    st.caption("This link opens the page with the same filters.")
+    st.code(f"{st.context.url or ''}{'?' + share if share else ''}", language=None, wrap_lines=True)
+
+label_to_group = {label: group for group, label in labels.items()}
+selection = filters.Selection(
+    groups=tuple(label_to_group[label] for label in chosen_labels),
+    start=min(window),
+    end=max(window),
+    include_later=include_later,
+    search=search[: links.SEARCH_MAX_CHARS],
+    window_end=last_day,
+)
+if reading.notices:
+    st.warning("This link asked for things the page cannot show, so it ignored " + "; ".join(reading.notices) + ".")
+st.caption(
+    f"Showing **{summaries.selection_phrase(chosen_labels)}**, {selection.start:%-d}–{selection.end:%-d %B %Y}"
+    + (", with later official reports" if include_later else "")
+    + ". "
+    "Maps and the quote table show only the selection; the charts keep every claim and dim those from other "
+    "actor groups, so the selected figures can be read against the whole record."
+)
+citation_lookup = loader.citation_lookup(DATA)
+actor_names = dict(zip(dataset["actors"]["actor_id"], dataset["actors"]["name"], strict=True))
+
+# MAPS ---------------------------------------------------------------------------------------------------
+st.header("Where it happened")
+events = filters.filter_events(dataset, selection)
+movements = filters.filter_movements(dataset, selection)
+national_points = maps.events_by_place(events, dataset, citation_lookup)
+almaty_points = maps.events_by_place(map_almaty.in_almaty(events, dataset), dataset, citation_lookup)
+arc_rows, undrawn_legs = map_kazakhstan.arcs(movements, dataset, citation_lookup)
+present = {*national_points["group_id"], *almaty_points["group_id"], *arc_rows["group_id"]}
+if present:
+    st.html(legend.colour_key([(group, labels[group]) for group in labels if group in present]))
+
+national, city = st.columns([3, 2])
+with national:
+    st.subheader("Kazakhstan and the CSTO contingents")
+    unmapped = len(events) - int(national_points["events"].sum()) if len(national_points) else len(events)
+    st.caption(
+        f"{summaries.count_of(len(events), len(dataset['events']), 'events')} at "
+        f"{summaries.plural(len(national_points), 'place')}"
+        f" ({unmapped} nationwide or without a location are not mapped); "
+        f"{summaries.plural(len(arc_rows), 'contingent leg')}"
+        + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
+        + ". Arcs: width by the contingent's claimed size. "
+        "Circles: size by reported deaths; rings where no death figure is known. Hover for details and sources."
+    )
+    if len(national_points) or len(arc_rows):
+        narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))
+        st.pydeck_chart(
+            map_kazakhstan.kazakhstan_deck(loader.kazakhstan_base(DATA), national_points, arc_rows, narrow),
+            height=460,
+            alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
+        )
+    else:
+        st.info("No events or contingent movements for this selection.")
+with city:
+    st.subheader("Almaty")
+    st.caption(
+        f"{summaries.plural(int(almaty_points['events'].sum()) if len(almaty_points) else 0, 'event')} at "
+        f"{summaries.plural(len(almaty_points), 'place')} in the city; sites without a sourced coordinate are "
+        "shown at the city centre."
+    )
+    if len(almaty_points):
+        st.pydeck_chart(
+            map_almaty.almaty_deck(loader.almaty_base(DATA), almaty_points),
+            height=460,
+            alt=summaries.map_alt(almaty_points, None, "Almaty"),
+        )
+    else:
+        st.info("No events in Almaty for this selection.")
+
+# CASUALTY CLAIMS ----------------------------------------------------------------------------------------
+st.header("How the toll was counted")
+casualty_claims = casualty_chart.claims_frame(dataset, selection)
+chosen_casualties = casualty_claims[casualty_claims["selected"]]
+st.caption(
+    f"{summaries.count_of(len(chosen_casualties), len(casualty_claims), 'casualty, detention and crowd figures')} "
+    "are from the selection. Each point is one claim at the date it was made public; a grey line joins a claim to the "
+    "earlier one it revised. Ranges are drawn as vertical bars."
+)
+if chosen_casualties.empty:
+    st.info(
+        "No casualty, detention or crowd figures were claimed by this selection in these dates; other "
+        "claimants' figures are shown dimmed."
+    )
+st.plotly_chart(
+    casualty_chart.casualty_figure(dataset, selection, actor_names, citation_lookup, labels),
+    width="stretch",
+    alt=summaries.claims_alt(casualty_claims, "casualty, detention and crowd figures"),
+    config={"displaylogo": False},
+)
+unnumbered = casualty_chart.claims_without_numbers(dataset, selection)
+if len(unnumbered):
+    st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
+
+# FORCE-SIZE CLAIMS --------------------------------------------------------------------------------------
+st.header("How many troops the CSTO sent")
+force_claims = force_chart.claims_frame(dataset, selection)
+chosen_forces = force_claims[force_claims["selected"]]
+st.caption(
+    f"{summaries.count_of(len(chosen_forces), len(force_claims), 'force-size claims')} are from the selection. "
+    "Filled markers are official figures, open ones media reports; triangles are media figures far from every "
+    "official one."
+)
+if chosen_forces.empty:
+    st.info("No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.")
+st.plotly_chart(
+    force_chart.force_figure(dataset, selection, actor_names, citation_lookup, labels),
+    width="stretch",
+    alt=summaries.claims_alt(force_claims, "force-size claims"),
+    config={"displaylogo": False},
+)
+unnumbered_forces = force_chart.claims_without_numbers(dataset, selection)
+if len(unnumbered_forces):
+    st.caption(summaries.unnumbered(unnumbered_forces, actor_names, "Claims without a number, not drawn"))
+
+# QUOTES -------------------------------------------------------------------------------------------------
+st.header("What they said")
+all_quotes = loader.quotes(DATA)
+shown_quotes = quote_table.filter_quotes(all_quotes, selection)
+
+
+@st.fragment
+def quote_section() -> None:
+    # A fragment: choosing a row to read shows the full quote without redrawing the maps and charts.
+    st.caption(
+        summaries.count_of(len(shown_quotes), len(all_quotes), "quotes")
+        + (f" matching “{links.markdown_literal(selection.search)}”" if selection.search else "")
+        + ". Quotes are verbatim as the source printed them; where they were translated, the column says by whom. "
+        "Select a row to read the whole quote."
+    )
+    if shown_quotes.empty:
+        st.info("No quotes match this selection.")
+        return
+    rows = quote_table.table(shown_quotes)
+    picked = st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        height=420,
+        on_select="rerun",
+        selection_mode="single-row",
+        alt=f"Table of {len(rows)} quotes with date, speaker, quote, actor group, role and source.",
+        column_config={
+            "when": st.column_config.TextColumn("When", width="small"),
+            "speaker": st.column_config.TextColumn("Speaker"),
+            "quote": st.column_config.TextColumn("Quote", width="large"),
+            "actor_group": st.column_config.TextColumn("Actor group"),
+            "role": st.column_config.TextColumn("Role"),
+            "translated": st.column_config.TextColumn("Translation"),
+            "quoted as": st.column_config.TextColumn("Quoted as"),
+            "original": st.column_config.TextColumn("Original words"),
+            "source": st.column_config.TextColumn("Source"),
+            "source_url": st.column_config.LinkColumn("Link", display_text="source ↗"),
+            "quote_id": st.column_config.TextColumn("ID", width="small"),
+        },
+    )
+    if picked.selection.rows:
+        chosen = shown_quotes.iloc[picked.selection.rows[0]]
+        st.markdown("> " + links.markdown_literal(chosen["quote"]))
+        st.caption(links.markdown_literal(quote_table.attribution(chosen)))
+
+
+quote_section()
+
+# DOWNLOADS ----------------------------------------------------------------------------------------------
+st.header("Download the data")
+st.caption("The rows in the current selection, in the data package's own format, or the whole package.")
+selected_rows = downloads.selection_tables(dataset, shown_quotes, events, casualty_claims, force_claims)
+download_columns = st.columns(len(selected_rows) + 1)
+for column, (label, name, rows) in zip(download_columns, selected_rows, strict=False):
+    column.download_button(
+        label,
+        downloads.to_package_csv(rows, descriptor, name),
+        file_name=f"{name}-selection.csv",
+        mime="text/csv",
+        on_click="ignore",
+        width="stretch",
+        icon=":material/download:",
+    )
+download_columns[-1].download_button(
+    "Whole package (zip)",
+    loader.package_zip(DATA),
+    file_name="kazakhstan-january-2022.zip",
+    mime="application/zip",
+    on_click="ignore",
+    width="stretch",
+    icon=":material/download:",
+)
+
+# SOURCES AND METHOD -------------------------------------------------------------------------------------
+st.header("Sources & method")
+st.markdown(descriptor["description"])
+st.markdown(
+    "**How to read the figures.** Official tolls changed from day to day and one was withdrawn on the day it "
+    "appeared; media and independent counts differ again. The dataset never stores a single true number: each "
+    "figure is a row with its claimant, date, status and source, and a revision points at the claim it replaced. "
+    'Where a figure is a lower bound ("over 150"), the number is drawn and the words are kept. Coordinates are '
+    "shown only where a source states them; places without one are not mapped or are shown at their city's centre."
+)
+shown_sources = citations.sources_used(dataset, [shown_quotes, events, chosen_casualties, chosen_forces, movements])
+st.subheader(f"Sources used by this view ({len(shown_sources)})")
+st.dataframe(
+    shown_sources[
+        [
+            "source_id",
+            "publisher",
+            "original_publisher",
+            "publisher_type",
+            "title",
+            "published",
+            "language",
+            "url",
+            "reliability_note",
+            "rows_citing",
+        ]
+    ].fillna(""),
+    hide_index=True,
+    width="stretch",
+    height=320,
+    column_config={
+        "source_id": "ID",
+        "publisher": "Publisher",
+        "original_publisher": "Text from",
+        "publisher_type": "Kind",
+        "title": "Title",
+        "published": "Published",
+        "language": "Language",
+        "url": st.column_config.LinkColumn("Link", display_text="open ↗"),
+        "reliability_note": "Read with care because",
+        "rows_citing": "Rows citing",
+    },
+)
+st.subheader("Corrections and departures from sources")
+st.dataframe(
+    dataset["corrections"].drop(columns="source_ids").fillna(""),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "correction_id": "ID",
+        "date": st.column_config.DateColumn("Date", format="D MMM YYYY"),
+        "resource": "Table",
+        "record_id": "Rows",
+        "field": "Column",
+        "was": "Was",
+        "now": "Now",
+        "reason": "Why",
+    },
+)
+st.subheader("Licences and credits")
+st.markdown(
+    "\n".join(
+        [f"- {licence['title']} ([{licence['name']}]({licence['path']}))" for licence in descriptor["licenses"]]
+        + [f"- {note}" for note in descriptor["x-rights-notes"]]
+        + [f"- Map layer “{layer['title']}”: {layer['attribution']}." for layer in descriptor["x-boundaries"]]
+    )
+)
+with st.expander("Data dictionary"):
+    for resource in descriptor["resources"]:
+        st.markdown(f"**{resource['title']}** (`{resource['path']}`) — {resource['description']}")
+        st.dataframe(field_rows(resource), hide_index=True, width="stretch")

@@ -38,9 +38,7 @@ def constraint_text(spec: dict) -> str:
 
 def field_rows(resource: dict) -> list[dict[str, str]]:
     """One dict per field: name, type, rules, description (also used by the dashboard)."""
-    references = {
-        foreign_key["fields"][0]: foreign_key["reference"] for foreign_key in resource.get("foreignKeys", [])
-    }
+    references = {foreign_key["fields"][0]: foreign_key["reference"] for foreign_key in resource.get("foreignKeys", [])}
     rows = []
     for spec in resource["schema"]["fields"]:
         rules = constraint_text(spec)
@@ -48,8 +46,14 @@ def field_rows(resource: dict) -> list[dict[str, str]]:
             target = references[spec["name"]]
             link = f"refers to `{target['resource']}.{target['fields'][0]}`"
             rules = f"{rules}; {link}" if rules else link
-        rows.append({"field": spec["name"], "type": spec.get("type", "string"), "rules": rules,
-                     "description": spec.get("description", "")})
+        rows.append(
+            {
+                "field": spec["name"],
+                "type": spec.get("type", "string"),
+                "rules": rules,
+                "description": spec.get("description", ""),
+            }
+        )
     return rows
 
 

@@ -6,8 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+import pydeck as pdk
 import streamlit as st
 
+from components import downloads, map_almaty, map_kazakhstan, quote_table
+from components.citations import citations
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
 
 DATA_DIR_VARIABLE = "DASHBOARD_DATA_DIR"
@@ -30,3 +34,31 @@ def load(path: str) -> LoadResult:
         return LoadResult(load_dataset(Path(path)), None)
     except DatasetError as error:
         return LoadResult(None, report(error.problems))
+
+
+# Derived once per process: the same for every reader and every selection.
+
+
+@st.cache_resource(show_spinner=False)
+def kazakhstan_base(path: str) -> list[pdk.Layer]:
+    return map_kazakhstan.base_layers(load(path).dataset)
+
+
+@st.cache_resource(show_spinner=False)
+def almaty_base(path: str) -> list[pdk.Layer]:
+    return map_almaty.base_layers(load(path).dataset)
+
+
+@st.cache_resource(show_spinner=False)
+def citation_lookup(path: str) -> dict[str, str]:
+    return citations(load(path).dataset)
+
+
+@st.cache_resource(show_spinner=False)
+def quotes(path: str) -> pd.DataFrame:
+    return quote_table.quotes_frame(load(path).dataset)
+
+
+@st.cache_resource(show_spinner=False)
+def package_zip(path: str) -> bytes:
+    return downloads.package_zip(Path(path))

@@ -106,10 +106,12 @@ def descriptor_problems(descriptor: object) -> list[Problem]:
                 message = f"resource `{resource['name']}` has a field without a name"
                 problems.append(Problem(DESCRIPTOR_NAME, message=message))
             elif spec.get("type", "string") not in SUPPORTED_TYPES:
-                problems.append(Problem(
-                    DESCRIPTOR_NAME,
-                    message=f"field `{resource['name']}.{spec['name']}` has unsupported type `{spec.get('type')}`",
-                ))
+                problems.append(
+                    Problem(
+                        DESCRIPTOR_NAME,
+                        message=f"field `{resource['name']}.{spec['name']}` has unsupported type `{spec.get('type')}`",
+                    )
+                )
     return problems
 
 
@@ -266,8 +268,9 @@ def duplicate_problems(table: RawTable, columns: list[str]) -> list[Problem]:
             continue
         if key in first_seen:
             shown = ", ".join(key)
-            problems.append(Problem(table.file, line, ",".join(columns),
-                                    f"`{shown}` duplicates line {first_seen[key]}"))
+            problems.append(
+                Problem(table.file, line, ",".join(columns), f"`{shown}` duplicates line {first_seen[key]}")
+            )
         else:
             first_seen[key] = line
     return problems
@@ -288,8 +291,12 @@ def foreign_key_problems(tables: dict[str, RawTable]) -> list[Problem]:
             for line, value in table.values(column):
                 for item in list_items(value, specs[column]) if specs[column].get("type") == "list" else [value]:
                     if item and item not in known:
-                        problems.append(Problem(
-                            table.file, line, column,
-                            f"`{item}` matches no {target_column} in {target.file}",
-                        ))
+                        problems.append(
+                            Problem(
+                                table.file,
+                                line,
+                                column,
+                                f"`{item}` matches no {target_column} in {target.file}",
+                            )
+                        )
     return problems

@@ -42,8 +42,14 @@ def coordinate_problems(tables: Tables, countries: dict[str, dict]) -> list[Prob
         geometry = countries.get(row["country"])
         lat, lon = float(row["latitude"]), float(row["longitude"])
         if geometry is None:
-            problems.append(Problem(places.file, line, "country",
-                                    f"no boundary layer holds `{row['country']}`, so the coordinate cannot be checked"))
+            problems.append(
+                Problem(
+                    places.file,
+                    line,
+                    "country",
+                    f"no boundary layer holds `{row['country']}`, so the coordinate cannot be checked",
+                )
+            )
         elif not contains(geometry, lon, lat):
             message = f"{lat}, {lon} lies outside {row['country']} (check the order: latitude, longitude)"
             problems.append(Problem(places.file, line, "latitude", message))
@@ -63,9 +69,15 @@ def site_problems(tables: Tables, descriptor: dict, layers: dict[str, dict]) -> 
         lat, lon = float(row["latitude"]), float(row["longitude"])
         inside = any(contains(feature["geometry"], lon, lat) for feature in layers[layer_name]["features"])
         if not inside:
-            problems.append(Problem(places.file, line, "latitude",
-                                    f"{lat}, {lon} lies outside the `{layer_name}` boundary, but the place is filed "
-                                    f"within `{row['within_place_id']}`"))
+            problems.append(
+                Problem(
+                    places.file,
+                    line,
+                    "latitude",
+                    f"{lat}, {lon} lies outside the `{layer_name}` boundary, but the place is filed "
+                    f"within `{row['within_place_id']}`",
+                )
+            )
     return problems
 
 
@@ -74,8 +86,12 @@ def event_place_problems(tables: Tables) -> list[Problem]:
     places = by_id(tables["places"], "place_id")
     events = tables["events"]
     return [
-        Problem(events.file, line, "place_id",
-                f"`{row['place_id']}` is in {places[row['place_id']]['country']}, not Kazakhstan")
+        Problem(
+            events.file,
+            line,
+            "place_id",
+            f"`{row['place_id']}` is in {places[row['place_id']]['country']}, not Kazakhstan",
+        )
         for line, row in events.rows
         if places[row["place_id"]]["country"] != HOST_COUNTRY
     ]
@@ -88,17 +104,27 @@ def movement_problems(tables: Tables) -> list[Problem]:
     problems = []
     for line, row in movements.rows:
         home_column, away_column = (
-            ("origin_place_id", "destination_place_id") if row["direction"] == "deployment"
+            ("origin_place_id", "destination_place_id")
+            if row["direction"] == "deployment"
             else ("destination_place_id", "origin_place_id")
         )
         home, away = places[row[home_column]], places[row[away_column]]
         if home["country"] != row["contributor"]:
-            problems.append(Problem(movements.file, line, home_column,
-                                    f"`{row[home_column]}` is in {home['country']}, not in the contributing "
-                                    f"country {row['contributor']}"))
+            problems.append(
+                Problem(
+                    movements.file,
+                    line,
+                    home_column,
+                    f"`{row[home_column]}` is in {home['country']}, not in the contributing "
+                    f"country {row['contributor']}",
+                )
+            )
         if away["country"] != HOST_COUNTRY:
-            problems.append(Problem(movements.file, line, away_column,
-                                    f"`{row[away_column]}` is in {away['country']}, not Kazakhstan"))
+            problems.append(
+                Problem(
+                    movements.file, line, away_column, f"`{row[away_column]}` is in {away['country']}, not Kazakhstan"
+                )
+            )
     return problems
 
 
@@ -135,11 +161,13 @@ def date_problems(tables: Tables, window: dict) -> list[Problem]:
                     continue
                 when = date.fromisoformat(row[column])
                 if not start <= when <= until:
-                    problems.append(Problem(table.file, line, column,
-                                            f"{when} is outside the study window {start} to {until}"))
+                    problems.append(
+                        Problem(table.file, line, column, f"{when} is outside the study window {start} to {until}")
+                    )
                 if row.get("date_precision") == "month" and when.day != 1:
-                    problems.append(Problem(table.file, line, column,
-                                            "date_precision is `month`, so the day must be 01"))
+                    problems.append(
+                        Problem(table.file, line, column, "date_precision is `month`, so the day must be 01")
+                    )
     return problems
 
 
@@ -166,11 +194,23 @@ def revision_problems(tables: Tables) -> list[Problem]:
         if earlier_id == row["report_id"]:
             problems.append(Problem(reports.file, line, "revises_report_id", "a report cannot revise itself"))
         elif earlier["date"] > row["date"]:
-            problems.append(Problem(reports.file, line, "revises_report_id",
-                                    f"`{earlier_id}` is dated {earlier['date']}, after this report ({row['date']})"))
+            problems.append(
+                Problem(
+                    reports.file,
+                    line,
+                    "revises_report_id",
+                    f"`{earlier_id}` is dated {earlier['date']}, after this report ({row['date']})",
+                )
+            )
         if earlier["category"] != row["category"]:
-            problems.append(Problem(reports.file, line, "revises_report_id",
-                                    f"`{earlier_id}` counts {earlier['category']}, this report {row['category']}"))
+            problems.append(
+                Problem(
+                    reports.file,
+                    line,
+                    "revises_report_id",
+                    f"`{earlier_id}` counts {earlier['category']}, this report {row['category']}",
+                )
+            )
     return problems
 
 
@@ -182,8 +222,14 @@ def quote_problems(tables: Tables) -> list[Problem]:
         if row["language"] != "en" and not row["text_en"]:
             problems.append(Problem(quotes.file, line, "text_en", f"required because `language` is {row['language']}"))
         if row["translation"] == "none" and row["language"] != "en":
-            problems.append(Problem(quotes.file, line, "translation",
-                                    f"`none` means spoken in English, but `language` is {row['language']}"))
+            problems.append(
+                Problem(
+                    quotes.file,
+                    line,
+                    "translation",
+                    f"`none` means spoken in English, but `language` is {row['language']}",
+                )
+            )
     return problems
 
 

@@ -1,33 +1,168 @@
-"""The page as Streamlit runs it (AppTest): real data, and a broken package."""
+"""The page as Streamlit runs it (AppTest): every view drawn, filters restored from the URL, bad links and
+broken data handled. Plotly and pydeck specs are read from the element protos."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard.py")
 
 
-def run_app(timeout: float = 30) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=timeout)
+@pytest.fixture(autouse=True)
+def real_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DATA_DIR_VARIABLE, raising=False)
+
+
+def run_app(query: dict[str, str | list[str]] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
     return app.run()
 
 
-def test_default_page_summarises_the_validated_data(dataset, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(DATA_DIR_VARIABLE, raising=False)
+def decks(app: AppTest) -> list[dict]:
+    return [json.loads(element.proto.json) for element in app.get("deck_gl_json_chart")]
+
+
+def figures(app: AppTest) -> list[dict]:
+    return [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
+
+
+def layer(deck: dict, layer_id: str) -> dict:
+    return next(item for item in deck["layers"] if item["id"] == layer_id)
+
+
+def caption_with(app: AppTest, words: str) -> str:
+    return next(caption.value for caption in app.caption if words in caption.value)
+
+
+def marker_count(figure: dict) -> int:
+    return sum(
+        len(trace["x"]) if isinstance(trace["x"], list) else 1
+        for trace in figure["data"]
+        if trace.get("mode") == "markers" and trace["x"] != [None]
+    )
+
+
+def group_label(dataset: Dataset, group_id: str) -> str:
+    groups = dataset["actor_groups"].set_index("group_id")
+    return groups.loc[group_id, "label"]
+
+
+def test_default_page_draws_every_view(dataset: Dataset) -> None:
     app = run_app()
-    assert not app.exception
-    assert not app.error
-    assert "all validated" in app.caption[0].value
+    assert not app.exception and not app.error and not app.warning
+    national, city = decks(app)
+    assert {"csto-arcs", "events-unknown-deaths"} <= {item["id"] for item in national["layers"]}
+    assert layer(city, "almaty-districts")
+    assert len(figures(app)) == 2
+    quotes = len(dataset["quotes"])
+    assert caption_with(app, "quotes").startswith(f"{quotes} of {quotes} quotes")
+    assert len(app.dataframe[0].value) == quotes
+    assert len(app.get("download_button")) == 5
+
+
+def test_actor_filter_from_the_url_changes_every_view(dataset: Dataset) -> None:
+    label = group_label(dataset, "us")
+    app = run_app({"actor": label})
+    assert not app.exception and not app.warning
+    assert app.multiselect[0].value == [label]
+    us_quotes = dataset["quotes"]["speaker_actor_id"].map(dataset["actors"].set_index("actor_id")["group_id"]) == "us"
+    assert caption_with(app, "quotes").startswith(f"{us_quotes.sum()} of {len(dataset['quotes'])} quotes")
+    assert set(app.dataframe[0].value["actor_group"]) == {label}
+    assert "0 of" in caption_with(app, "casualty, detention and crowd figures")
+    assert any("No events or contingent movements" in info.value for info in app.info)
+    casualty, force = figures(app)
+    assert marker_count(casualty) > 0, "other claimants' figures stay on the chart, dimmed"
+
+
+def test_contributor_groups_filter_the_arcs(dataset: Dataset) -> None:
+    movements = dataset["contingent_movements"]
+    everyone = layer(decks(run_app())[0], "csto-arcs")["data"]
+    others = layer(decks(run_app({"actor": group_label(dataset, "csto-members")}))[0], "csto-arcs")["data"]
+    assert {arc["contributor"] for arc in others} == set(movements["contributor"]) - {"RUS"}
+    assert len(others) < len(everyone)
+
+
+def test_date_window_from_the_url(dataset: Dataset) -> None:
+    app = run_app({"dates": ["2022-01-05", "2022-01-07"], "later": "false"})
+    assert not app.exception and not app.warning
+    assert [str(day) for day in app.slider[0].value] == ["2022-01-05", "2022-01-07"]
+    assert app.toggle[0].value is False
+    events = dataset["events"]
+    inside = events["date"].between("2022-01-05", "2022-01-07").sum()
+    assert caption_with(app, "events at").startswith(f"{inside} of {len(events)} events")
+
+
+def test_search_from_the_url_narrows_the_quotes() -> None:
+    app = run_app({"q": "Russians"})
+    assert app.text_input[0].value == "Russians"
     table = app.dataframe[0].value
-    assert len(table) == len(dataset.descriptor["resources"])
-    counts = dict(zip(table["File"], table["Rows"], strict=True))
-    assert counts["data/quotes.csv"] == len(dataset["quotes"])
+    assert 0 < len(table) < 20 and "Q52" in set(table["quote_id"])
+    everything = run_app().dataframe[0].value
+    assert len(table) < len(everything)
+
+
+@pytest.mark.parametrize(
+    "group_id",
+    [
+        "kz-gov",
+        "kz-officials",
+        "russia-csto",
+        "csto-members",
+        "us",
+        "intl",
+        "rights",
+        "opposition",
+        "protesters",
+        "residents",
+        "media",
+    ],
+)
+def test_every_actor_group_renders(dataset: Dataset, group_id: str) -> None:
+    app = run_app({"actor": group_label(dataset, group_id)})
+    assert not app.exception
+    assert len(figures(app)) == 2
+
+
+def test_a_view_with_nothing_to_show_says_so() -> None:
+    app = run_app({"q": "no quote says this"})
+    assert any(info.value == "No quotes match this selection." for info in app.info)
+    assert all("quote" not in frame.value.columns for frame in app.dataframe), "no empty quote table"
+
+
+def test_tampered_link_gives_a_notice_and_the_rest_of_the_page(dataset: Dataset) -> None:
+    label = group_label(dataset, "us")
+    app = run_app(
+        {
+            "actor": [label, "Martians"],
+            "dates": ["2022-13-01", "x"],
+            "later": "maybe",
+            "utm_source": "<script>alert(1)</script>",
+        }
+    )
+    assert not app.exception
+    notice = app.warning[0].value
+    for ignored in ("Martians", "dates", "later", "utm\\_source"):
+        assert ignored in notice
+    assert "<script>" not in notice, "link values are shown as inert text"
+    assert app.multiselect[0].value == [label], "the valid part of the link still applies"
+    assert len(figures(app)) == 2
+
+
+def test_reversed_dates_are_read_in_order(dataset: Dataset) -> None:
+    app = run_app({"dates": ["2022-01-10", "2022-01-03"]})
+    assert not app.exception
+    assert "reversed" in app.warning[0].value
+    assert "3–10 January 2022" in caption_with(app, "Showing")
 
 
 def test_broken_package_shows_the_report_and_no_data(mini_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,4 +173,4 @@ def test_broken_package_shows_the_report_and_no_data(mini_package: Path, monkeyp
     assert not app.exception
     assert "failed validation" in app.error[0].value
     assert "events.csv:2:place_id: `nowhere` matches no place_id in places.csv" in app.code[0].value
-    assert len(app.dataframe) == 0
+    assert len(app.dataframe) == 0 and not app.get("plotly_chart") and not app.get("deck_gl_json_chart")

@@ -105,8 +105,10 @@ def test_casualty_claims_show_how_the_toll_moved(dataset: Dataset) -> None:
 def test_seed_casualty_figures(dataset: Dataset, category: str, value: int, claimant: str, when: str) -> None:
     reports = dataset["casualty_reports"]
     match = reports[
-        (reports["category"] == category) & (reports["value_low"] == value)
-        & (reports["claimant_actor_id"] == claimant) & (reports["date"] == when)
+        (reports["category"] == category)
+        & (reports["value_low"] == value)
+        & (reports["claimant_actor_id"] == claimant)
+        & (reports["date"] == when)
     ]
     assert len(match) == 1, f"{value} {category} by {claimant} on {when}"
 

@@ -34,9 +34,7 @@ def test_every_csv_in_data_is_a_resource() -> None:
 
 def test_data_dictionary_is_current() -> None:
     written = (DATA_DIR / DICTIONARY_NAME).read_text(encoding="utf-8")
-    assert written == render(DESCRIPTOR), (
-        "data/README.md is stale: run `python -m components.dataset dictionary data`"
-    )
+    assert written == render(DESCRIPTOR), "data/README.md is stale: run `python -m components.dataset dictionary data`"
 
 
 def test_dictionary_lists_every_field() -> None:

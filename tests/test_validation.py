@@ -54,145 +54,183 @@ CASES = {
     "empty file": (write_bytes("actors.csv", b""), "actors.csv", "file is empty"),
     "missing column": (
         edit("places.csv", ",coord_source,", ","),
-        "places.csv:1:coord_source", "column missing",
+        "places.csv:1:coord_source",
+        "column missing",
     ),
     "unknown column": (
         edit("sources.csv", "reliability_note\n", "reliability_note,rating\n"),
-        "sources.csv:1:rating", "not defined in datapackage.json",
+        "sources.csv:1:rating",
+        "not defined in datapackage.json",
     ),
     "wrong cell count": (
         edit("events.csv", "zas,,,S13,", "zas,,,S13,,extra"),
-        "events.csv:2", "has 14 cells",
+        "events.csv:2",
+        "has 14 cells",
     ),
     "wrong type": (
         edit("force_deployments.csv", "2500,2500", "2500,about 2500"),
-        "force_deployments.csv:2:personnel_high", "not a whole number",
+        "force_deployments.csv:2:personnel_high",
+        "not a whole number",
     ),
     "not a number": (
         edit("places.csv", "43.2525", "43.25N"),
-        "places.csv:3:latitude", "not a number",
+        "places.csv:3:latitude",
+        "not a number",
     ),
     "impossible date": (
         edit("events.csv", "2022-01-06", "2022-02-30"),
-        "events.csv:2:date", "not a real calendar date",
+        "events.csv:2:date",
+        "not a real calendar date",
     ),
     "date in the wrong form": (
         edit("quotes.csv", "2022-01-07", "07/01/2022"),
-        "quotes.csv:2:date", "YYYY-MM-DD",
+        "quotes.csv:2:date",
+        "YYYY-MM-DD",
     ),
     "required value empty": (
         edit("actors.csv", "Stanislav Zas", ""),
-        "actors.csv:4:name", "required value is empty",
+        "actors.csv:4:name",
+        "required value is empty",
     ),
     "value outside enum": (
         edit("casualty_reports.csv", "official,,S66,", "rumour,,S66,"),
-        "casualty_reports.csv:2:status", "is not one of",
+        "casualty_reports.csv:2:status",
+        "is not one of",
     ),
     "pattern mismatch": (
         edit("sources.csv", "S197,", "S-197,"),
-        "sources.csv:5:source_id", "does not match the pattern",
+        "sources.csv:5:source_id",
+        "does not match the pattern",
     ),
     "text longer than allowed": (
         edit("events.csv", ",44,,S66;S01,", ",44," + "x" * 31 + ",S66;S01,"),
-        "events.csv:3:milestone", "the most allowed is 30",
+        "events.csv:3:milestone",
+        "the most allowed is 30",
     ),
     "below minimum": (
         edit("casualty_reports.csv", "8,8,8", "-8,8,8"),
-        "casualty_reports.csv:2:value_low", "below the minimum",
+        "casualty_reports.csv:2:value_low",
+        "below the minimum",
     ),
     "duplicate key": (
         edit("actors.csv", "zas,Stanislav", "tokayev,Stanislav"),
-        "actors.csv:4:actor_id", "duplicates line 2",
+        "actors.csv:4:actor_id",
+        "duplicates line 2",
     ),
     "dangling foreign key": (
         edit("events.csv", "2022-01-06,day,,almaty-airport", "2022-01-06,day,,almaty-airprot"),
-        "events.csv:2:place_id", "`almaty-airprot` matches no place_id in places.csv",
+        "events.csv:2:place_id",
+        "`almaty-airprot` matches no place_id in places.csv",
     ),
     "dangling item in a list": (
         edit("events.csv", "kz-interior-ministry;tokayev", "kz-interior-ministry;tokaev"),
-        "events.csv:3:actor_ids", "`tokaev` matches no actor_id",
+        "events.csv:3:actor_ids",
+        "`tokaev` matches no actor_id",
     ),
     "row without a source": (
         edit("force_deployments.csv", "official,S13,", "official,,"),
-        "force_deployments.csv:2:source_ids", "required value is empty",
+        "force_deployments.csv:2:source_ids",
+        "required value is empty",
     ),
     "source that does not exist": (
         edit("quotes.csv", "Interview,S13,", "Interview,S999,"),
-        "quotes.csv:3:source_ids", "`S999` matches no source_id",
+        "quotes.csv:3:source_ids",
+        "`S999` matches no source_id",
     ),
     "unclosed quote": (
         append_line("quotes.csv", 'Q09,tokayev,President,2022-01-07,day,"an unfinished quote,en'),
-        "quotes.csv:5", "unclosed quote",
+        "quotes.csv:5",
+        "unclosed quote",
     ),
     "non-UTF-8 bytes": (
         write_bytes("actors.csv", "actor_id,name\nzas,Stanislav Z\u00e1s\n".encode("latin-1")),
-        "actors.csv:2", "not valid UTF-8",
+        "actors.csv:2",
+        "not valid UTF-8",
     ),
     "coordinate outside its country": (
         edit("places.csv", "55.5796,36.7039", "43.2525,76.9115"),
-        "places.csv:5:latitude", "lies outside RUS",
+        "places.csv:5:latitude",
+        "lies outside RUS",
     ),
     "latitude and longitude swapped": (
         edit("places.csv", "43.2525,76.9115", "76.9115,43.2525"),
-        "places.csv:3:latitude", "lies outside KAZ",
+        "places.csv:3:latitude",
+        "lies outside KAZ",
     ),
     "site outside its city's boundary": (
         edit("places.csv", "43.3553,77.0447", "43.6553,77.0447"),
-        "places.csv:4:latitude", "outside the `almaty` boundary",
+        "places.csv:4:latitude",
+        "outside the `almaty` boundary",
     ),
     "half a coordinate": (
         edit("places.csv", "43.3553,77.0447", "43.3553,"),
-        "places.csv:4:longitude", "needs both latitude and longitude",
+        "places.csv:4:longitude",
+        "needs both latitude and longitude",
     ),
     "coordinate without precision": (
         edit("places.csv", "77.0447,site,", "77.0447,,"),
-        "places.csv:4:coord_precision", "required when a coordinate is given",
+        "places.csv:4:coord_precision",
+        "required when a coordinate is given",
     ),
     "event outside Kazakhstan": (
         edit("events.csv", "2022-01-06,day,,almaty-airport", "2022-01-06,day,,kubinka"),
-        "events.csv:2:place_id", "is in RUS, not Kazakhstan",
+        "events.csv:2:place_id",
+        "is in RUS, not Kazakhstan",
     ),
     "CSTO origin outside the contributing country": (
         edit("contingent_movements.csv", "RUS,45th", "BLR,45th"),
-        "contingent_movements.csv:2:origin_place_id", "not in the contributing country BLR",
+        "contingent_movements.csv:2:origin_place_id",
+        "not in the contributing country BLR",
     ),
     "low above high": (
         edit("force_deployments.csv", "2500,2500", "2500,2400"),
-        "force_deployments.csv:2:personnel_low", "greater than personnel_high",
+        "force_deployments.csv:2:personnel_low",
+        "greater than personnel_high",
     ),
     "low without high": (
         edit("casualty_reports.csv", "18,18,18", "18,,18"),
-        "casualty_reports.csv:3:value_high", "give both value_low and value_high",
+        "casualty_reports.csv:3:value_high",
+        "give both value_low and value_high",
     ),
     "date outside the study window": (
         edit("events.csv", "2022-01-07,day,15:19", "2021-12-20,day,15:19"),
-        "events.csv:3:date", "outside the study window",
+        "events.csv:3:date",
+        "outside the study window",
     ),
     "month precision on a day other than the 1st": (
-        edit("force_deployments.csv", "2022-01-06,day,announced,official,S13,\n",
-             "2022-01-06,month,announced,official,S13,\n"),
-        "force_deployments.csv:2:date", "the day must be 01",
+        edit(
+            "force_deployments.csv",
+            "2022-01-06,day,announced,official,S13,\n",
+            "2022-01-06,month,announced,official,S13,\n",
+        ),
+        "force_deployments.csv:2:date",
+        "the day must be 01",
     ),
     "source without address or note": (
         edit("sources.csv", "No address was stored.", ""),
-        "sources.csv:6:reliability_note", "required when `url` is empty",
+        "sources.csv:6:reliability_note",
+        "required when `url` is empty",
     ),
     "revision dated before the claim it revises": (
         edit("casualty_reports.csv", "2022-01-07,day,official,C01", "2022-01-05,day,official,C01"),
-        "casualty_reports.csv:3:revises_report_id", "after this report",
+        "casualty_reports.csv:3:revises_report_id",
+        "after this report",
     ),
     "revision of a different category": (
         edit("casualty_reports.csv", "official,C01,", "official,C03,"),
-        "casualty_reports.csv:3:revises_report_id", "counts deaths_attackers",
+        "casualty_reports.csv:3:revises_report_id",
+        "counts deaths_attackers",
     ),
     "quote not in English without a rendering": (
         edit("quotes.csv", "ru,About 2500 people,", "ru,,"),
-        "quotes.csv:3:text_en", "required because `language` is ru",
+        "quotes.csv:3:text_en",
+        "required because `language` is ru",
     ),
     "missing boundary file": (remove("geo/csto_countries.geojson"), "geo/csto_countries.geojson", "not found"),
     "malformed datapackage.json": (
         edit("datapackage.json", '"resources": [', '"resources": [[,'),
-        "datapackage.json", "not valid JSON",
+        "datapackage.json",
+        "not valid JSON",
     ),
 }
 
@@ -227,7 +265,10 @@ def test_validate_command_exits_non_zero_with_the_report(mini_package: Path) -> 
     CASES["coordinate outside its country"][0](mini_package)
     result = subprocess.run(
         [sys.executable, "-m", "components.dataset", "validate", str(mini_package)],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert "places.csv:5:latitude:" in result.stderr
@@ -237,7 +278,10 @@ def test_validate_command_exits_non_zero_with_the_report(mini_package: Path) -> 
 def test_validate_command_passes_the_real_data() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "components.dataset", "validate", "data"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout
@@ -246,6 +290,4 @@ def test_validate_command_passes_the_real_data() -> None:
 def test_descriptor_without_resources_is_reported(mini_package: Path) -> None:
     (mini_package / "datapackage.json").write_text(json.dumps({"name": "x"}), encoding="utf-8")
     *_, problems = check(mini_package)
-    assert [str(problem) for problem in problems] == [
-        "datapackage.json: expected an object with a `resources` list"
-    ]
+    assert [str(problem) for problem in problems] == ["datapackage.json: expected an object with a `resources` list"]

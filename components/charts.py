@@ -1,0 +1,90 @@
+"""What the two claim charts share: marker styles, dimming, hover text and the legend."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components import palette
+from components.citations import cite
+
+STATUS_SYMBOLS = {
+    "official": "circle",
+    "official_retracted": "x-thin-open",
+    "independent": "diamond",
+    "media": "square-open",
+    "media_outlier": "triangle-up-open",
+}
+STATUS_LABELS = {
+    "official": "Official figure",
+    "official_retracted": "Official figure, retracted",
+    "independent": "Independent count",
+    "media": "Media report",
+    "media_outlier": "Media report far from every official figure",
+}
+DIMMED_OPACITY = 0.45
+FONT = {"family": "Source Sans Pro, sans-serif"}
+
+
+def date_text(row: pd.Series) -> str:
+    if row["date_precision"] == "month":
+        return f"{row['date']:%B %Y}"
+    text = f"{row['date']:%-d %B %Y}"
+    return f"about {text}" if row["date_precision"] == "approximate" else text
+
+
+def hover_text(row: pd.Series, actor_names: dict[str, str], citation_lookup: dict[str, str]) -> str:
+    """Figure as stated, who claimed it, when, its status and its sources; plain text with <br> breaks."""
+    lines = [
+        f"“{row['figure_as_stated']}”",
+        f"{actor_names[row['claimant_actor_id']]}, {date_text(row)}",
+        STATUS_LABELS[row["status"]],
+        "Sources: " + cite(row["source_ids"], citation_lookup),
+    ]
+    return "<br>".join(escape_plotly(line) for line in lines)
+
+
+def escape_plotly(text: str) -> str:
+    """Plotly renders a small HTML subset in hover text; data must not inject tags."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def marker_colours(frame: pd.DataFrame) -> list[str]:
+    return [
+        palette.colour(group) if selected else palette.DIMMED
+        for group, selected in zip(frame["group_id"], frame["selected"], strict=True)
+    ]
+
+
+def legend_traces(groups: list[str], labels: dict[str, str], statuses: list[str]) -> list[go.Scatter]:
+    """Legend-only entries: one per actor group present, one per claim status present."""
+    traces = [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=labels.get(group, group),
+            legendgroup="groups",
+            legendgrouptitle_text="Claimant",
+            marker={"color": palette.colour(group), "size": 10},
+        )
+        for group in groups
+    ]
+    traces += [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=STATUS_LABELS[status],
+            legendgroup="status",
+            legendgrouptitle_text="Kind of figure",
+            marker={
+                "symbol": STATUS_SYMBOLS[status],
+                "color": "#555555",
+                "size": 10,
+                "line": {"width": 2, "color": "#555555"},
+            },
+        )
+        for status in statuses
+    ]
+    return traces

@@ -1,0 +1,103 @@
+"""The page's URL is its public API: the parameters, what a link may carry, and what was ignored.
+
+Parameters (all optional; a missing one means its default):
+    actor   an actor group's label, repeatable       ?actor=United+States&actor=Opposition
+    dates   first and last day of the window (ISO)   ?dates=2022-01-05&dates=2022-01-10
+    later   include official reports after the window (`true` by default)   ?later=false
+    q       quote search text                        ?q=terrorists
+
+Streamlit binds the widgets to these parameters and silently drops values it cannot use; this
+module finds those values first, so the page can say what it ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+ACTOR, DATES, LATER, SEARCH = "actor", "dates", "later", "q"
+KNOWN = {ACTOR, DATES, LATER, SEARCH}
+RESERVED = {"embed", "embed_options"}  # Streamlit's own display options
+SEARCH_MAX_CHARS = 200
+SHOWN_CHARS = 40
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def markdown_literal(text: str) -> str:
+    """Text that Markdown shows exactly as written: no links, emphasis, HTML or maths."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def shown(value: str) -> str:
+    """A value from a link, cut short and with Markdown disarmed, safe to quote in a notice."""
+    value = " ".join(value.split())
+    if len(value) > SHOWN_CHARS:
+        value = value[:SHOWN_CHARS] + "…"
+    return markdown_literal(value) or "(empty)"
+
+
+def parse_day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class LinkReading:
+    """What a link asked for, after ignoring what it could not ask for."""
+
+    notices: tuple[str, ...]
+    dates: tuple[date, date] | None  # the window read from the link, in order, when it was usable
+
+
+def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: date, last_day: date) -> LinkReading:
+    notices: list[str] = []
+    for key in params:
+        if key not in KNOWN | RESERVED:
+            notices.append(f"the unknown setting “{shown(key)}”")
+
+    unknown_actors = [value for value in params.get(ACTOR, []) if value and value not in actor_labels]
+    notices += [f"actor “{shown(value)}”, which is not one of the actor groups" for value in unknown_actors]
+
+    window = None
+    if DATES in params:
+        days = [parse_day(value) for value in params[DATES]]
+        span = f"{first_day:%-d %B} to {last_day:%-d %B %Y}"
+        if len(days) != 2 or None in days:
+            notices.append(f"dates “{shown(' '.join(params[DATES]))}”: a window is two dates (YYYY-MM-DD) from {span}")
+        elif not all(first_day <= day <= last_day for day in days):
+            notices.append(f"dates “{shown(' '.join(params[DATES]))}”, which fall outside {span}")
+        else:
+            window = (min(days), max(days))
+            if days[0] > days[1]:
+                notices.append(
+                    f"the order of the dates, which were reversed (read as {window[0]:%-d} to {window[1]:%-d %B})"
+                )
+
+    later = params.get(LATER, [])
+    if later and (len(later) != 1 or later[0] not in ("true", "false")):
+        notices.append(f"later “{shown(' '.join(later))}”: it takes `true` or `false`")
+
+    search = params.get(SEARCH, [])
+    if len(search) > 1:
+        notices.append("all but the last of several searches")
+    if search and len(search[-1]) > SEARCH_MAX_CHARS:
+        notices.append(f"a search longer than {SEARCH_MAX_CHARS} characters")
+    return LinkReading(tuple(notices), window)
+
+
+def share_query(
+    actors: list[str], window: tuple[date, date], default_window: tuple[date, date], include_later: bool, search: str
+) -> str:
+    """The query string for a view, in the same form the bound widgets write, defaults left out."""
+    pairs: list[tuple[str, str]] = [(ACTOR, label) for label in actors]
+    if tuple(window) != tuple(default_window):
+        pairs += [(DATES, day.isoformat()) for day in window]
+    if not include_later:
+        pairs.append((LATER, "false"))
+    if search:
+        pairs.append((SEARCH, search))
+    return urlencode(pairs)

@@ -1,0 +1,141 @@
+"""The national map: boundaries, events by place, and the CSTO contingents' arcs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pydeck as pdk
+
+from components import maps, palette
+from components.citations import cite
+from components.dataset import Dataset
+from components.filters import contributor_group
+
+CONTRIBUTOR_NAMES = {"RUS": "Russia", "BLR": "Belarus", "ARM": "Armenia", "KGZ": "Kyrgyzstan", "TJK": "Tajikistan"}
+VIEW = {"longitude": 55.0, "latitude": 48.0, "zoom": 2.0}
+NARROW_VIEW = {"longitude": 57.0, "latitude": 47.0, "zoom": 1.1}  # a phone: the origins in Russia stay in frame
+GEOMETRY_DECIMALS = 2  # about 1 km: finer than a pixel at the national zoom
+GEOMETRY_STEP = 0.12  # degrees between kept vertices: under a pixel at the national zoom (about 0.18° a pixel)
+ARC_COLUMNS = ["movement_id", "contributor", "group_id", "direction", "source", "target", "width", "colour", "tooltip"]
+
+
+def base_layers(dataset: Dataset) -> list[pdk.Layer]:
+    """Country and region outlines: the same for every selection, so build them once."""
+    layers = dataset.boundaries
+    return [
+        maps.outline_layer(
+            "csto-countries",
+            maps.rounded_geojson(layers["csto_countries"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
+            [120, 120, 140, 160],
+            fill_rgba=[68, 119, 170, 18],
+        ),
+        maps.outline_layer(
+            "regions",
+            maps.rounded_geojson(layers["kazakhstan_regions"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
+            [150, 150, 150, 140],
+        ),
+        maps.outline_layer(
+            "kazakhstan",
+            maps.rounded_geojson(layers["kazakhstan"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
+            [60, 60, 60, 230],
+            fill_rgba=[230, 159, 0, 14],
+            width_pixels=2,
+        ),
+    ]
+
+
+def reference_figures(dataset: Dataset) -> pd.DataFrame:
+    """Per contributor, the personnel figure that sets its arcs' width: the latest official figure, else the
+    latest media figure. Columns: contributor, personnel, figure_as_stated, status, claimant, source_ids."""
+    claims = dataset["force_deployments"]
+    numbered = claims[
+        claims["personnel_high"].notna() & (claims["phase"] != "standing") & (claims["status"] != "media_outlier")
+    ]
+    rows = []
+    for contributor, own in numbered.groupby("contributor"):
+        official = own[own["status"] == "official"]
+        chosen = (official if len(official) else own).sort_values("date").iloc[-1]
+        rows.append(
+            {
+                "contributor": contributor,
+                "personnel": int(chosen["personnel_high"]),
+                "figure_as_stated": chosen["figure_as_stated"],
+                "status": chosen["status"],
+                "claimant": chosen["claimant_actor_id"],
+                "source_ids": chosen["source_ids"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def arcs(movements: pd.DataFrame, dataset: Dataset, citation_lookup: dict[str, str]) -> tuple[pd.DataFrame, int]:
+    """Arc rows for the selected legs, and how many legs could not be drawn for want of a coordinate."""
+    positions = maps.place_positions(dataset).set_index("place_id")
+    figures = reference_figures(dataset).set_index("contributor")
+    actors = dataset["actors"].set_index("actor_id")["name"]
+    rows, undrawn = [], 0
+    for _, leg in movements.iterrows():
+        if leg["origin_place_id"] not in positions.index or leg["destination_place_id"] not in positions.index:
+            undrawn += 1
+            continue
+        origin, destination = positions.loc[leg["origin_place_id"]], positions.loc[leg["destination_place_id"]]
+        figure = figures.loc[leg["contributor"]] if leg["contributor"] in figures.index else None
+        personnel = int(figure["personnel"]) if figure is not None else None
+        if figure is None:
+            size_line = "Width: no figure with a number"
+        else:
+            size_line = (
+                f"Contingent: {figure['figure_as_stated']} ({actors[figure['claimant']]}, "
+                f"{'official' if figure['status'] == 'official' else 'media report'})"
+            )
+        deploying = leg["direction"] == "deployment"
+        colour = palette.rgba(palette.colour(contributor_group(leg["contributor"])), 230 if deploying else 90)
+        rows.append(
+            {
+                "movement_id": leg["movement_id"],
+                "contributor": leg["contributor"],
+                "group_id": contributor_group(leg["contributor"]),
+                "direction": leg["direction"],
+                "source": [float(origin["longitude"]), float(origin["latitude"])],
+                "target": [float(destination["longitude"]), float(destination["latitude"])],
+                "width": 1.5 + 0.2 * (personnel or 0) ** 0.5,
+                "colour": colour,
+                "tooltip": "\n".join(
+                    [
+                        f"{CONTRIBUTOR_NAMES[leg['contributor']]}: {leg['unit']}",
+                        f"{'Deployment' if deploying else 'Withdrawal'}, {leg['date']:%-d %b %Y}: "
+                        f"{origin['point_name']} → {destination['point_name']}",
+                        size_line,
+                        "Sources: " + cite(leg["source_ids"], citation_lookup),
+                    ]
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=ARC_COLUMNS), undrawn
+
+
+def arc_layer(arc_rows: pd.DataFrame) -> pdk.Layer:
+    return pdk.Layer(
+        "ArcLayer",
+        id="csto-arcs",
+        data=arc_rows,
+        get_source_position="source",
+        get_target_position="target",
+        get_source_color="colour",
+        get_target_color="colour",
+        get_width="width",
+        width_units=maps.PIXELS,
+        great_circle=True,
+        get_tilt=15,
+        pickable=True,
+        auto_highlight=True,
+    )
+
+
+def kazakhstan_deck(
+    base: list[pdk.Layer], points: pd.DataFrame, arc_rows: pd.DataFrame, narrow: bool = False
+) -> pdk.Deck:
+    layers = list(base)
+    if len(arc_rows):
+        layers.append(arc_layer(arc_rows))
+    layers += maps.point_layers(points, "events", base_radius=5)
+    return maps.deck(layers, **(NARROW_VIEW if narrow else VIEW))

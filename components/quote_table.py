@@ -1,0 +1,70 @@
+"""The quote table: who said what, when, filtered by actor group, date and search text."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from components.charts import date_text
+from components.citations import citations
+from components.dataset import Dataset
+from components.filters import Selection, actor_groups, group_labels, in_dates, in_groups, search_mask
+
+TRANSLATION_LABELS = {
+    "none": "Spoken in English",
+    "by_source": "Translated by the source",
+    "by_dataset": "Translated for this dataset",
+    "machine_retranslation": "Machine re-translation (seed)",
+}
+SEARCHED = ["text", "text_en", "speaker", "speaker_role", "context"]
+
+
+def quotes_frame(dataset: Dataset) -> pd.DataFrame:
+    """Every quote with the columns the table shows and searches."""
+    quotes = dataset["quotes"]
+    actors = dataset["actors"].set_index("actor_id")
+    groups, labels = actor_groups(dataset), group_labels(dataset)
+    sources = dataset["sources"].set_index("source_id")
+    lookup = citations(dataset)
+    first_source = quotes["source_ids"].map(lambda ids: ids[0])
+    return quotes.assign(
+        speaker=quotes["speaker_actor_id"].map(actors["name"]),
+        group_id=quotes["speaker_actor_id"].map(groups),
+        actor_group=quotes["speaker_actor_id"].map(groups).map(labels),
+        when=quotes.apply(date_text, axis=1),
+        quote=quotes["text_en"].fillna(quotes["text"]),
+        original=quotes["text"].where(quotes["language"] != "en"),
+        translated=quotes["translation"].map(TRANSLATION_LABELS),
+        source_url=first_source.map(sources["url"]),
+        source=quotes["source_ids"].map(lambda ids: "; ".join(lookup[source_id] for source_id in ids)),
+    )
+
+
+def filter_quotes(frame: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    kept = in_groups(frame["group_id"], selection) & in_dates(frame["date"], selection)
+    kept &= search_mask(frame, SEARCHED, selection.search)
+    return frame[kept].sort_values(["date", "quote_id"])
+
+
+def table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns shown, in order, named for readers."""
+    shown = frame[
+        [
+            "when",
+            "speaker",
+            "quote",
+            "actor_group",
+            "speaker_role",
+            "translated",
+            "form",
+            "original",
+            "source",
+            "source_url",
+            "quote_id",
+        ]
+    ]
+    return shown.rename(columns={"speaker_role": "role", "form": "quoted as"}).reset_index(drop=True)
+
+
+def attribution(row: pd.Series) -> str:
+    """ "Speaker, role, date; translation; source" for the full-quote panel (plain text)."""
+    return f"{row['speaker']}, {row['speaker_role']}, {row['when']}. {row['translated']}. Source: {row['source']}."

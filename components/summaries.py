@@ -1,0 +1,53 @@
+"""Sentences that say what each view shows for a selection: captions, alt text and empty states."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def count_of(shown: int, total: int, noun: str) -> str:
+    return f"{shown:,} of {total:,} {noun}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def is_narrow_screen(user_agent: str | None) -> bool:
+    """Phones announce themselves with "Mobi" in the user agent (the convention browsers follow)."""
+    return bool(user_agent) and "Mobi" in user_agent
+
+
+def selection_phrase(labels: list[str]) -> str:
+    if not labels:
+        return "all actor groups"
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def map_alt(points: pd.DataFrame, arcs: pd.DataFrame | None, place: str) -> str:
+    text = f"Map of {place} with {len(points)} marked places"
+    if arcs is not None:
+        text += f" and {len(arcs)} CSTO contingent routes"
+    busiest = points.sort_values("events", ascending=False).head(3)
+    if len(busiest):
+        text += "; most events at " + ", ".join(f"{row['name']} ({row['events']})" for _, row in busiest.iterrows())
+    return text + "."
+
+
+def claims_alt(claims: pd.DataFrame, what: str) -> str:
+    selected = claims[claims["selected"]]
+    return (
+        f"Chart of {len(claims)} {what}, {len(selected)} of them from the selected claimants, "
+        "each placed at the date it was made public and marked by who made it."
+    )
+
+
+def unnumbered(claims: pd.DataFrame, actor_names: dict[str, str], lead: str) -> str:
+    """A sentence listing claims that gave no number, with who said them and when."""
+    said = "; ".join(
+        f"“{row['figure_as_stated']}” ({actor_names[row['claimant_actor_id']]}, {row['date']:%-d %b %Y})"
+        for _, row in claims.iterrows()
+    )
+    return f"{lead}: {said}."

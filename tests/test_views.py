@@ -1,0 +1,302 @@
+"""The view builders, on the real dataset: what each draws for a known selection."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from components import (
+    casualty_chart,
+    charts,
+    citations,
+    downloads,
+    filters,
+    force_chart,
+    map_almaty,
+    map_kazakhstan,
+    maps,
+    palette,
+    quote_table,
+)
+from components.dataset import Dataset
+from tests.conftest import DATA_DIR
+
+ALL = filters.Selection()
+
+
+@pytest.fixture(scope="module")
+def lookup(dataset: Dataset) -> dict[str, str]:
+    return citations.citations(dataset)
+
+
+@pytest.fixture(scope="module")
+def names(dataset: Dataset) -> dict[str, str]:
+    return dict(zip(dataset["actors"]["actor_id"], dataset["actors"]["name"], strict=True))
+
+
+def groups_of(dataset: Dataset) -> dict[str, str]:
+    return dict(zip(dataset["actors"]["actor_id"], dataset["actors"]["group_id"], strict=True))
+
+
+def marker_points(figure) -> int:
+    return sum(len(trace.x) for trace in figure.data if trace.mode == "markers" and trace.x[0] is not None)
+
+
+# --- filters ---------------------------------------------------------------------------------------------
+
+
+def test_no_selection_keeps_every_event(dataset: Dataset) -> None:
+    assert len(filters.filter_events(dataset, ALL)) == len(dataset["events"])
+
+
+@pytest.mark.parametrize("group", ["protesters", "russia-csto", "us"])
+def test_events_kept_when_any_actor_is_in_the_group(dataset: Dataset, group: str) -> None:
+    groups = groups_of(dataset)
+    expected = {row.event_id for row in dataset["events"].itertuples() if group in {groups[a] for a in row.actor_ids}}
+    kept = filters.filter_events(dataset, filters.Selection(groups=(group,)))
+    assert set(kept["event_id"]) == expected and expected
+    assert set(kept["group_id"]) == {group}, "an event is coloured by the selected group it involves"
+
+
+def test_date_window_and_later_reports(dataset: Dataset) -> None:
+    events = dataset["events"]
+    days = events["date"].dt.date
+    window = filters.Selection(start=date(2022, 1, 5), end=date(2022, 1, 7), include_later=False)
+    kept = filters.filter_events(dataset, window)
+    assert set(kept["event_id"]) == set(events.loc[(days >= date(2022, 1, 5)) & (days <= date(2022, 1, 7)), "event_id"])
+    with_later = filters.filter_events(dataset, filters.Selection(start=date(2022, 1, 5), end=date(2022, 1, 7)))
+    later = set(events.loc[days > date(2022, 1, 19), "event_id"])
+    assert later and set(with_later["event_id"]) == set(kept["event_id"]) | later
+
+
+def test_search_matches_every_word_case_insensitively_and_literally() -> None:
+    frame = pd.DataFrame({"text": ["Once Russians are in your house", "Shoot without warning", "a (b"]})
+    assert list(filters.search_mask(frame, ["text"], "russians HOUSE")) == [True, False, False]
+    assert list(filters.search_mask(frame, ["text"], "(b")) == [False, False, True]
+    assert filters.search_mask(frame, ["text"], "  ").all()
+
+
+def test_movements_follow_the_contributor_group(dataset: Dataset) -> None:
+    movements = dataset["contingent_movements"]
+    russian = filters.filter_movements(dataset, filters.Selection(groups=("russia-csto",)))
+    others = filters.filter_movements(dataset, filters.Selection(groups=("csto-members",)))
+    assert set(russian["contributor"]) == {"RUS"}
+    assert set(others["contributor"]) == set(movements["contributor"]) - {"RUS"}
+    assert filters.filter_movements(dataset, filters.Selection(groups=("us",))).empty
+
+
+# --- maps ------------------------------------------------------------------------------------------------
+
+
+def test_events_are_gathered_by_place_with_sources_and_unknown_deaths(dataset: Dataset, lookup) -> None:
+    events = filters.filter_events(dataset, ALL)
+    points = maps.events_by_place(events, dataset, lookup)
+    positions = maps.place_positions(dataset)
+    locatable = events[events["place_id"].isin(positions["place_id"])]
+    assert points["events"].sum() == len(locatable)
+    assert len(locatable) < len(events), "nationwide events have no point"
+    assert points["tooltip"].str.contains("Sources: ").all()
+    with_deaths = events[events["deaths_reported"].notna()]
+    assert points["deaths_known"].notna().sum() == with_deaths["place_id"].nunique()
+    assert points["deaths_known"].isna().any(), "places with no death figure stay unknown, not zero"
+
+
+def test_sites_without_a_coordinate_use_their_citys_point(dataset: Dataset) -> None:
+    places = dataset["places"].set_index("place_id")
+    positions = maps.place_positions(dataset).set_index("place_id")
+    site = positions.loc["almaty-knb-department"]
+    assert pd.isna(places.loc["almaty-knb-department", "latitude"])
+    assert (site["latitude"], site["longitude"]) == (
+        places.loc["almaty", "latitude"],
+        places.loc["almaty", "longitude"],
+    )
+    assert site["located_at"] == "city" and site["point_name"] == "Almaty"
+    assert "kazakhstan" not in positions.index
+
+
+def test_rounded_boundaries_are_smaller_and_keep_every_feature(dataset: Dataset) -> None:
+    layer = dataset.boundaries["csto_countries"]
+    rounded = maps.rounded_geojson(layer, map_kazakhstan.GEOMETRY_DECIMALS, map_kazakhstan.GEOMETRY_STEP)
+    assert len(rounded["features"]) == len(layer["features"])
+    assert len(json.dumps(rounded)) < len(json.dumps(layer)) / 3
+    for feature in rounded["features"]:
+        for polygon in feature["geometry"]["coordinates"]:
+            assert all(ring[0] == ring[-1] and len(ring) >= 4 for ring in polygon), "rings stay closed"
+
+
+def test_arcs_for_every_located_leg(dataset: Dataset, lookup) -> None:
+    movements = dataset["contingent_movements"]
+    positions = set(maps.place_positions(dataset)["place_id"])
+    located = movements[
+        movements["origin_place_id"].isin(positions) & movements["destination_place_id"].isin(positions)
+    ]
+    arcs, undrawn = map_kazakhstan.arcs(movements, dataset, lookup)
+    assert len(arcs) == len(located) and undrawn == len(movements) - len(located)
+    assert arcs["tooltip"].str.contains("Sources: ").all()
+    widths = arcs.groupby("contributor")["width"].first()
+    figures = map_kazakhstan.reference_figures(dataset).set_index("contributor")["personnel"]
+    order = figures.loc[widths.index].sort_values().index
+    assert list(widths.loc[order]) == sorted(widths), "wider arcs for larger claimed contingents"
+
+
+def test_arc_width_uses_official_figures_before_media_ones(dataset: Dataset) -> None:
+    figures = map_kazakhstan.reference_figures(dataset).set_index("contributor")
+    claims = dataset["force_deployments"]
+    assert figures.loc["ARM", "status"] == "official"
+    assert figures.loc["RUS", "status"] == "media", "no official Russian figure exists"
+    assert not (claims[(claims["contributor"] == "RUS")]["status"] == "official").any()
+
+
+def test_kazakhstan_deck_draws_offline_with_a_plain_text_tooltip(dataset: Dataset, lookup) -> None:
+    events = filters.filter_events(dataset, ALL)
+    arcs, _ = map_kazakhstan.arcs(dataset["contingent_movements"], dataset, lookup)
+    deck = map_kazakhstan.kazakhstan_deck(
+        map_kazakhstan.base_layers(dataset), maps.events_by_place(events, dataset, lookup), arcs
+    )
+    spec = json.loads(deck.to_json())
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert ids[:3] == ["csto-countries", "regions", "kazakhstan"]
+    assert {"csto-arcs", "events-known-deaths", "events-unknown-deaths"} <= set(ids)
+    assert spec.get("mapProvider") is None and "mapbox" not in deck.to_json() and "carto" not in deck.to_json()
+    assert deck._tooltip == {"text": "{tooltip}"}, "plain text: tooltips never render data as HTML"
+    arc_layer = next(layer for layer in spec["layers"] if layer["id"] == "csto-arcs")
+    assert arc_layer["widthUnits"] == "pixels", "units are literals, not accessor expressions"
+
+
+def test_narrow_screens_get_a_wider_view() -> None:
+    assert map_kazakhstan.NARROW_VIEW["zoom"] < map_kazakhstan.VIEW["zoom"]
+
+
+def test_almaty_map_shows_only_city_events(dataset: Dataset, lookup) -> None:
+    places = dataset["places"]
+    city = set(places.loc[places["within_place_id"] == "almaty", "place_id"]) | {"almaty"}
+    events = map_almaty.in_almaty(filters.filter_events(dataset, ALL), dataset)
+    assert set(events["place_id"]) <= city and len(events) >= 10
+    points = maps.events_by_place(events, dataset, lookup)
+    deck = json.loads(map_almaty.almaty_deck(map_almaty.base_layers(dataset), points).to_json())
+    assert [layer["id"] for layer in deck["layers"]][:2] == ["almaty-districts", "district-names"]
+    labels = map_almaty.district_labels(dataset)
+    assert len(labels) == len(dataset.boundaries["almaty_districts"]["features"])
+
+
+# --- charts ----------------------------------------------------------------------------------------------
+
+
+def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, names, lookup) -> None:
+    labels = filters.group_labels(dataset)
+    figure = casualty_chart.casualty_figure(dataset, ALL, names, lookup, labels)
+    numbered = dataset["casualty_reports"]["value_high"].notna().sum()
+    assert marker_points(figure) == numbered
+    hovers = " ".join(text for trace in figure.data if trace.hovertext is not None for text in trace.hovertext)
+    assert "“164 dead”" in hovers and "Official figure, retracted" in hovers
+    symbols = {trace.marker.symbol for trace in figure.data if trace.mode == "markers"}
+    assert charts.STATUS_SYMBOLS["official_retracted"] in symbols
+    milestones = {annotation.text for annotation in figure.layout.annotations}
+    assert {"CSTO request", "Shoot-without-warning order", "CSTO withdrawal begins"} <= milestones
+
+
+def test_casualty_chart_dims_claims_outside_the_selection(dataset: Dataset, names, lookup) -> None:
+    labels = filters.group_labels(dataset)
+    officials = casualty_chart.casualty_figure(
+        dataset, filters.Selection(groups=("kz-officials",)), names, lookup, labels
+    )
+    colours = [
+        colour
+        for trace in officials.data
+        if trace.mode == "markers" and trace.x[0] is not None
+        for colour in trace.marker.color
+    ]
+    assert palette.colour("kz-officials") in colours and palette.DIMMED in colours
+    us = casualty_chart.casualty_figure(dataset, filters.Selection(groups=("us",)), names, lookup, labels)
+    us_colours = {
+        colour
+        for trace in us.data
+        if trace.mode == "markers" and trace.x[0] is not None
+        for colour in trace.marker.color
+    }
+    assert us_colours == {palette.DIMMED}
+
+
+def test_casualty_chart_without_later_reports_stops_at_the_window(dataset: Dataset, names, lookup) -> None:
+    labels = filters.group_labels(dataset)
+    figure = casualty_chart.casualty_figure(dataset, filters.Selection(include_later=False), names, lookup, labels)
+    claims = dataset["casualty_reports"]
+    in_window = claims[claims["value_high"].notna() & (claims["date"] <= "2022-01-19")]
+    assert marker_points(figure) == len(in_window)
+    latest = max(pd.Timestamp(x) for trace in figure.data if trace.mode == "markers" for x in trace.x if x is not None)
+    assert latest <= pd.Timestamp("2022-01-19")
+
+
+def test_force_chart_labels_announced_and_deployed(dataset: Dataset, names, lookup) -> None:
+    labels = filters.group_labels(dataset)
+    figure = force_chart.force_figure(dataset, ALL, names, lookup, labels)
+    assert marker_points(figure) == dataset["force_deployments"]["personnel_high"].notna().sum()
+    texts = {annotation.text for annotation in figure.layout.annotations}
+    assert {"announced: 2,500", "deployed: 2,030"} <= texts
+    unnumbered = force_chart.claims_without_numbers(dataset, ALL)
+    assert set(unnumbered["contributor"]) == {"BLR"}
+
+
+# --- quotes, citations, downloads ------------------------------------------------------------------------
+
+
+def test_quotes_filtered_by_group_date_and_search(dataset: Dataset) -> None:
+    frame = quote_table.quotes_frame(dataset)
+    us = quote_table.filter_quotes(frame, filters.Selection(groups=("us",)))
+    groups = groups_of(dataset)
+    assert len(us) == sum(groups[a] == "us" for a in dataset["quotes"]["speaker_actor_id"])
+    assert set(us["speaker"]) >= {"Antony Blinken"}
+    found = quote_table.filter_quotes(frame, filters.Selection(search="russians house"))
+    assert "Q52" in set(found["quote_id"])
+    none = quote_table.filter_quotes(frame, filters.Selection(search="zzqqxx"))
+    assert none.empty
+    assert list(quote_table.table(us).columns)[:3] == ["when", "speaker", "quote"]
+
+
+def test_quotes_show_english_and_keep_the_original(dataset: Dataset) -> None:
+    frame = quote_table.quotes_frame(dataset).set_index("quote_id")
+    assert frame.loc["Q88", "original"].startswith("Слышны")
+    assert frame.loc["Q88", "quote"] == dataset["quotes"].set_index("quote_id").loc["Q88", "text_en"]
+    assert frame.loc["Q88", "translated"] == "Translated for this dataset"
+
+
+def test_citations_name_publisher_agency_and_date(dataset: Dataset, lookup) -> None:
+    assert lookup["S02"] == "newyorkglobe.org (BBC News), 2022-01-08"
+    assert citations.cite(["S02", "S04", "S06", "S07"], lookup, limit=2).endswith("and 2 more")
+
+
+@pytest.mark.parametrize("name", ["quotes", "events", "casualty_reports", "force_deployments", "sources"])
+def test_downloads_write_rows_exactly_as_the_package_stores_them(dataset: Dataset, name: str) -> None:
+    written = downloads.to_package_csv(dataset[name], dataset.descriptor, name).decode("utf-8")
+    with (DATA_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        original = list(csv.DictReader(handle))
+    assert list(csv.DictReader(io.StringIO(written))) == original
+
+
+def test_download_of_a_selection_has_only_its_rows(dataset: Dataset) -> None:
+    selection = filters.Selection(groups=("us",))
+    frame = quote_table.filter_quotes(quote_table.quotes_frame(dataset), selection)
+    events = filters.filter_events(dataset, selection)
+    tables = downloads.selection_tables(
+        dataset,
+        frame,
+        events,
+        casualty_chart.claims_frame(dataset, selection),
+        force_chart.claims_frame(dataset, selection),
+    )
+    by_name = {name: (label, rows) for label, name, rows in tables}
+    assert sorted(by_name["quotes"][1]["quote_id"]) == sorted(frame["quote_id"])
+    assert by_name["casualty_reports"][1].empty and by_name["quotes"][0].startswith(f"{len(frame)} quotes")
+
+
+def test_package_zip_holds_descriptor_tables_and_boundaries(dataset: Dataset) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(downloads.package_zip(DATA_DIR)))
+    names = {name.split("/", 1)[1] for name in archive.namelist()}
+    expected = {resource["path"] for resource in dataset.descriptor["resources"]}
+    assert {"datapackage.json", "README.md", "geo/kazakhstan.geojson"} | expected <= names
