@@ -26,10 +26,12 @@ DIMMED_OPACITY = 0.45
 FONT = {"family": "Source Sans Pro, sans-serif"}
 
 
-def date_text(row: pd.Series) -> str:
+def date_text(row: pd.Series, short: bool = False) -> str:
+    """The date as precisely as it is known: "January 2022", "about 5 January 2022", "5 Jan 2022" (short)."""
+    month = "%b" if short else "%B"
     if row["date_precision"] == "month":
-        return f"{row['date']:%B %Y}"
-    text = f"{row['date']:%-d %B %Y}"
+        return f"{row['date']:{month} %Y}"
+    text = f"{row['date']:%-d {month} %Y}"
     return f"about {text}" if row["date_precision"] == "approximate" else text
 
 

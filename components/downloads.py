@@ -10,6 +10,7 @@ import pandas as pd
 
 from components.dataset import Dataset
 from components.package import resource_by_name
+from components.summaries import plural
 
 
 def to_package_csv(frame: pd.DataFrame, descriptor: dict, resource_name: str) -> bytes:
@@ -54,17 +55,17 @@ def selection_tables(
         return table[table[key].isin(kept)]
 
     chosen = [
-        ("quotes", "quotes", rows("quotes", "quote_id", quotes["quote_id"])),
-        ("events", "events", rows("events", "event_id", events["event_id"])),
+        ("quote", "quotes", rows("quotes", "quote_id", quotes["quote_id"])),
+        ("event", "events", rows("events", "event_id", events["event_id"])),
         (
-            "casualty claims",
+            "casualty claim",
             "casualty_reports",
             rows("casualty_reports", "report_id", casualty_claims.loc[casualty_claims["selected"], "report_id"]),
         ),
         (
-            "force claims",
+            "force claim",
             "force_deployments",
             rows("force_deployments", "claim_id", force_claims.loc[force_claims["selected"], "claim_id"]),
         ),
     ]
-    return [(f"{len(frame)} {label} (CSV)", name, frame) for label, name, frame in chosen]
+    return [(f"{plural(len(frame), label)} (CSV)", name, frame) for label, name, frame in chosen]

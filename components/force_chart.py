@@ -8,6 +8,8 @@ figures are labelled.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -23,6 +25,7 @@ ROWS = {
     "KGZ": "Kyrgyzstan",
     "TJK": "Tajikistan",
 }
+LOG_TICKS = [50, 100, 200, 500, 1000, 2000, 5000]
 PHASE_LABELS = {
     "announced": "announced",
     "deployed": "deployed",
@@ -103,7 +106,14 @@ def force_figure(
         showgrid=False,
         fixedrange=True,
     )
-    figure.update_xaxes(title_text="Personnel", tickformat=",d", rangemode="tozero")
+    # A log scale: contingents of 70 and a force of 2,500 both need to be readable.
+    figure.update_xaxes(
+        title_text="Personnel (log scale)",
+        type="log",
+        tickvals=LOG_TICKS,
+        ticktext=[f"{tick:,}" for tick in LOG_TICKS],
+        range=[1.6, 3.85],
+    )
     figure.update_layout(
         height=560,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
@@ -119,15 +129,15 @@ def _label_whole_force(figure: go.Figure, numbered: pd.DataFrame) -> None:
     whole = numbered[(numbered["contributor"] == "CSTO") & (numbered["status"] == "official")].sort_values(
         ["date", "claim_id"]
     )
-    for phase, pick, shift in (("announced", 0, -30), ("deployed", -1, 30)):
+    for phase, pick, shift in (("announced", 0, -38), ("deployed", -1, 38)):
         of_phase = whole[whole["phase"] == phase]
         if of_phase.empty:
             continue
         claim = of_phase.iloc[pick]
         figure.add_annotation(
-            x=float(claim["personnel_high"]),
+            x=math.log10(float(claim["personnel_high"])),  # annotations on a log axis take the exponent
             y=claim["y"],
-            ax=0,
+            ax=-70,
             ay=shift,
             showarrow=True,
             arrowhead=0,

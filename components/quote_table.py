@@ -30,7 +30,7 @@ def quotes_frame(dataset: Dataset) -> pd.DataFrame:
         speaker=quotes["speaker_actor_id"].map(actors["name"]),
         group_id=quotes["speaker_actor_id"].map(groups),
         actor_group=quotes["speaker_actor_id"].map(groups).map(labels),
-        when=quotes.apply(date_text, axis=1),
+        when=quotes.apply(date_text, axis=1, short=True),
         quote=quotes["text_en"].fillna(quotes["text"]),
         original=quotes["text"].where(quotes["language"] != "en"),
         translated=quotes["translation"].map(TRANSLATION_LABELS),
