@@ -1,0 +1,198 @@
+"""Browser tests: the dashboard served by Streamlit and driven in Debian's Chromium through Playwright.
+
+The browser is never downloaded: it is `/usr/bin/chromium` (Debian's `chromium` package) or the path in
+CHROMIUM_PATH. Without one the tests skip and say how to install it, except under CI=true, where a missing
+browser fails the run. On failure a screenshot lands in test-results/ beside the server's log.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+RESULTS = ROOT / "test-results"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+READY = "[data-testid=stApp][data-test-script-state=notRunning][data-test-connection-state=CONNECTED]"
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 375, "height": 812}
+# Records every change of the app's script state, so a test can wait for a rerun to finish rather than
+# racing the "notRunning" state that is still showing right after a click.
+RERUN_COUNTER = """
+window.__reruns = 0;
+new MutationObserver(() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (app && app.dataset.testScriptState === 'notRunning' && window.__lastState === 'running') window.__reruns += 1;
+  if (app) window.__lastState = app.dataset.testScriptState;
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    message = (
+        f"no Chromium at {CHROMIUM}: install Debian's browser with `apt-get install -y chromium`, or set CHROMIUM_PATH"
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def server_log() -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    return RESULTS / "streamlit-server.log"
+
+
+@pytest.fixture(scope="session")
+def server(chromium_path: str, server_log: Path) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free loopback port, stopped after the session."""
+    port = free_port()
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    environment.pop("DASHBOARD_DATA_DIR", None)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with server_log.open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=environment)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"the Streamlit server did not become healthy; its log: {server_log}")
+            time.sleep(0.2)
+        yield base
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path)
+        yield launched
+        launched.close()
+
+
+class Session:
+    """A fresh browser context on the dashboard, with the console errors it logged."""
+
+    def __init__(self, browser, base: str, viewport: dict, user_agent: str | None = None):
+        options = {"viewport": viewport, "accept_downloads": True}
+        if user_agent:
+            options["user_agent"] = user_agent
+        self.context = browser.new_context(**options)
+        self.context.add_init_script(RERUN_COUNTER)
+        self.page = self.context.new_page()
+        self.base = base
+        self.errors: list[str] = []
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def open(self, query: str = "") -> None:
+        self.page.goto(f"{self.base}/{'?' + query if query else ''}")
+        self.wait_until_drawn()
+
+    def wait_until_drawn(self) -> None:
+        """Script idle is not enough: wait for the lazily loaded maps, charts and grid to draw."""
+        page = self.page
+        page.wait_for_selector(READY, timeout=60_000)
+        page.wait_for_function(
+            """() => {
+                const frames = [...document.querySelectorAll('[data-testid=stDeckGlJsonChart]')];
+                const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
+                const grids = [...document.querySelectorAll('[data-testid=stDataFrame]')]
+                    .filter(g => g.checkVisibility() && g.getBoundingClientRect().height > 0);
+                return frames.every(f => f.querySelector('canvas'))
+                    && charts.length > 0 && charts.every(c => c.querySelector('.main-svg .scatterlayer .trace'))
+                    && grids.length > 0 && grids.every(g => g.querySelector('[role=gridcell]'));
+            }""",
+            timeout=60_000,
+        )
+
+    def rerun(self, action) -> None:
+        """Do something that reruns the script and wait until the rerun has finished and drawn."""
+        before = self.page.evaluate("window.__reruns")
+        action()
+        self.page.wait_for_function(f"window.__reruns > {before}", timeout=30_000)
+        self.wait_until_drawn()
+
+    def caption(self, words: str) -> str:
+        return self.page.locator("[data-testid=stCaptionContainer]", has_text=words).first.inner_text()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_session(request: pytest.FixtureRequest, browser, server: str, server_log: Path):
+    sessions: list[Session] = []
+
+    def start(viewport: dict = DESKTOP, user_agent: str | None = None) -> Session:
+        session = Session(browser, server, viewport, user_agent)
+        sessions.append(session)
+        return session
+
+    yield start
+    failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
+    for index, session in enumerate(sessions):
+        if failed:
+            shot = RESULTS / f"{request.node.name}-{index}.png"
+            session.page.screenshot(path=str(shot), full_page=True)
+            print(f"\nscreenshot: {shot}\nserver log: {server_log}")
+        session.close()

@@ -1,0 +1,208 @@
+"""The dashboard as a reader uses it, in Chromium: every scenario asserts what the page shows."""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from components import map_kazakhstan
+from components.citations import citations
+from components.dataset import Dataset
+from tests.browser.conftest import PHONE
+
+PHONE_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"
+)
+
+
+def count(text: str) -> int:
+    """The first number in a caption such as "11 of 108 quotes"."""
+    return int(re.search(r"\d[\d,]*", text).group().replace(",", ""))
+
+
+def query(session) -> dict[str, list[str]]:
+    return parse_qs(urlparse(session.page.url).query)
+
+
+def choose_actor(session, label: str) -> None:
+    def pick() -> None:
+        session.page.locator("[data-testid=stMultiSelect]").first.click()
+        session.page.get_by_role("option", name=label, exact=True).click()
+        session.page.keyboard.press("Escape")
+
+    session.rerun(pick)
+
+
+def legend_entries(session, chart_index: int) -> list[str]:
+    chart = session.page.locator("[data-testid=stPlotlyChart]").nth(chart_index)
+    return chart.locator(".legend .traces .legendtext").all_inner_texts()
+
+
+def test_default_page_draws_every_view(open_session, server_log: Path) -> None:
+    session = open_session()
+    session.open()
+    page = session.page
+    assert page.locator("[data-testid=stDeckGlJsonChart] canvas").count() >= 2
+    assert page.locator("[data-testid=stPlotlyChart]").count() == 2
+    for chart in page.locator("[data-testid=stPlotlyChart]").all():
+        assert chart.locator(".scatterlayer .trace .point").count() > 10
+    assert page.locator("[data-testid=stDataFrame] [role=gridcell]").count() > 20
+    assert count(session.caption("quotes")) == count(session.caption("quotes").split(" of ")[1])
+    assert session.errors == [], session.errors
+    log = server_log.read_text()
+    assert "Traceback" not in log and "Error" not in log, log
+
+
+def test_choosing_an_actor_changes_the_url_and_every_view(open_session, dataset: Dataset) -> None:
+    session = open_session()
+    session.open()
+    before = {words: session.caption(words) for words in ("quotes", "events at", "force-size claims")}
+    claimants_before = legend_entries(session, 1)
+    choose_actor(session, "Other CSTO governments")
+    assert query(session)["actor"] == ["Other CSTO governments"]
+    after = {words: session.caption(words) for words in before}
+    assert all(after[words] != before[words] for words in before), (before, after)
+    assert count(after["quotes"]) < count(before["quotes"])
+    rows = session.page.locator("[data-testid=stDataFrame]").first.locator("[role=row]")
+    assert rows.count() - 1 == min(count(after["quotes"]), rows.count() - 1)
+    assert legend_entries(session, 1) != claimants_before, "the force chart's legend lists only the selection"
+    legs = dataset["contingent_movements"]
+    drawn, _ = map_kazakhstan.arcs(legs[legs["contributor"] != "RUS"], dataset, citations(dataset))
+    assert f"{len(drawn)} contingent legs" in after["events at"]
+
+
+def test_a_shared_link_reproduces_the_view_in_a_fresh_browser(open_session) -> None:
+    first = open_session()
+    first.open()
+    choose_actor(first, "United States")
+    first.rerun(lambda: (first.page.get_by_label("Search quotes").fill("Russians"), first.page.keyboard.press("Enter")))
+    link = first.page.url
+    shared = first.page.locator("[data-testid=stSidebar] [data-testid=stCode]").inner_text().strip()
+    assert parse_qs(urlparse(shared).query) == parse_qs(urlparse(link).query), "the share box shows this view"
+    expected = {words: first.caption(words) for words in ("quotes", "casualty", "force-size claims")}
+
+    second = open_session()
+    second.page.goto(shared)
+    second.wait_until_drawn()
+    assert second.page.locator("[data-testid=stMultiSelect]").first.inner_text().count("United States") == 1
+    assert second.page.get_by_label("Search quotes").input_value() == "Russians"
+    assert {words: second.caption(words) for words in expected} == expected
+
+
+def test_a_tampered_link_shows_the_notice_and_the_page(open_session) -> None:
+    session = open_session()
+    session.open(
+        "actor=United+States&actor=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E&dates=2022-02-30&later=perhaps"
+        "&embed_options=dark_theme&zzz=1"
+    )
+    notice = session.page.locator("[data-testid=stAlertContentWarning]").inner_text()
+    for ignored in ("img src", "dates", "later", "zzz"):
+        assert ignored in notice, notice
+    assert session.page.locator("img[src=x]").count() == 0
+    assert session.page.locator("[data-testid=stPlotlyChart]").count() == 2
+    assert query(session)["actor"] == ["United States"]
+
+
+def test_quote_search_narrows_the_table_and_clearing_restores_it(open_session) -> None:
+    session = open_session()
+    session.open()
+    search = session.page.get_by_label("Search quotes")
+    full = count(session.caption("quotes"))
+    session.rerun(lambda: (search.fill("terrorists"), session.page.keyboard.press("Enter")))
+    narrowed = count(session.caption("quotes"))
+    assert 0 < narrowed < full and query(session)["q"] == ["terrorists"]
+    session.rerun(lambda: (search.fill(""), session.page.keyboard.press("Enter")))
+    assert count(session.caption("quotes")) == full and "q" not in query(session)
+
+
+def test_download_gives_the_rows_of_the_filtered_table(open_session, dataset: Dataset) -> None:
+    session = open_session()
+    session.open("actor=United+States")
+    shown = count(session.caption("quotes"))
+    with session.page.expect_download() as download:
+        session.page.get_by_role("button", name=re.compile(r"quotes \(CSV\)")).click()
+    with open(download.value.path(), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    groups = dataset["actors"].set_index("actor_id")["group_id"]
+    assert len(rows) == shown
+    assert {groups[row["speaker_actor_id"]] for row in rows} == {"us"}
+    assert list(rows[0]) == [field["name"] for field in dataset.descriptor["resources"][8]["schema"]["fields"]]
+
+
+def test_phone_width_has_no_sideways_overflow_and_reachable_filters(open_session) -> None:
+    session = open_session(PHONE, PHONE_AGENT)
+    session.open()
+    page = session.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth") <= PHONE["width"]
+    for frame in page.locator("[data-testid=stDeckGlJsonChart]").all():
+        assert 300 <= frame.bounding_box()["height"] <= 600, "maps keep a sensible height"
+    page.locator("[data-testid=stExpandSidebarButton]").click()
+    page.wait_for_function(
+        "() => { const box = document.querySelector('[data-testid=stSidebar] [data-testid=stMultiSelect]')"
+        ".getBoundingClientRect(); return box.left >= 0 && box.right <= window.innerWidth; }",
+        timeout=10_000,
+    )
+
+
+def pixel(longitude: float, latitude: float, view: dict, width: float, height: float) -> tuple[float, float]:
+    """Web Mercator, as deck.gl projects it with no pitch or bearing."""
+    size = 512 * 2 ** view["zoom"]
+
+    def world(lon: float, lat: float) -> tuple[float, float]:
+        phi = math.radians(lat)
+        return size * (lon + 180) / 360, size * (0.5 - math.log(math.tan(math.pi / 4 + phi / 2)) / (2 * math.pi))
+
+    x, y = world(longitude, latitude)
+    centre_x, centre_y = world(view["longitude"], view["latitude"])
+    return width / 2 + x - centre_x, height / 2 + y - centre_y
+
+
+def test_map_tooltip_names_its_sources(open_session, dataset: Dataset) -> None:
+    session = open_session()
+    session.open()
+    page = session.page
+    canvas = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    almaty = dataset["places"].set_index("place_id").loc["almaty"]
+    x, y = pixel(almaty["longitude"], almaty["latitude"], map_kazakhstan.VIEW, box["width"], box["height"])
+    page.mouse.move(box["x"] + x + 1, box["y"] + y + 1)
+    text = page.wait_for_function(
+        """() => [...document.querySelectorAll('.deck-tooltip')]
+            .map(tip => tip.style.display !== 'none' ? tip.innerText : '').find(text => text.length > 0)""",
+        timeout=10_000,
+    ).json_value()
+    # Almaty is both a mapped place and where the contingents' arcs land: either tooltip names its sources.
+    assert "Almaty" in text and "Sources: " in text, text
+
+
+def test_filters_work_from_the_keyboard(open_session) -> None:
+    session = open_session()
+    session.open()
+    page = session.page
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('[data-testid=stMultiSelect]')"):
+            break
+    else:
+        raise AssertionError("Tab never reached the actor filter")
+
+    def pick() -> None:
+        page.keyboard.type("Opposition")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+
+    session.rerun(pick)
+    assert query(session)["actor"] == ["Opposition"]
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('[data-testid=stSlider]')"):
+            break
+    else:
+        raise AssertionError("Tab never reached the date slider")
+    session.rerun(lambda: page.keyboard.press("ArrowRight"))
+    assert query(session)["dates"] == ["2022-01-02", "2022-01-19"]
