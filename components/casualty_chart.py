@@ -110,6 +110,20 @@ def casualty_figure(
                 figure.add_trace(
                     _points(claims_of_status, status, category, actor_names, citation_lookup), row=row, col=column
                 )
+            for _, retracted in part[
+                (part["status"] == "official_retracted") & (part["scope_place_id"] == NATIONWIDE)
+            ].iterrows():
+                figure.add_annotation(
+                    x=retracted["date"],
+                    y=float(retracted["value_high"]),
+                    text="retracted",
+                    showarrow=False,
+                    xanchor="left",
+                    xshift=9,
+                    font={"size": 11, "color": "#888888"},
+                    row=row,
+                    col=column,
+                )
     _axes(figure, selection, visible, categories, columns)
     _milestones(figure, dataset, selection)
     shown_groups = list(dict.fromkeys(visible.loc[visible["selected"], "group_id"]))

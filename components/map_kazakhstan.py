@@ -36,7 +36,7 @@ def base_layers(dataset: Dataset) -> list[pdk.Layer]:
         maps.outline_layer(
             "kazakhstan",
             maps.rounded_geojson(layers["kazakhstan"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
-            [60, 60, 60, 230],
+            [128, 128, 128, 255],
             fill_rgba=[230, 159, 0, 14],
             width_pixels=2,
         ),

@@ -197,8 +197,11 @@ def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, names, look
     assert "“164 dead”" in hovers and "Official figure, retracted" in hovers
     symbols = {trace.marker.symbol for trace in figure.data if trace.mode == "markers"}
     assert charts.STATUS_SYMBOLS["official_retracted"] in symbols
-    milestones = {annotation.text for annotation in figure.layout.annotations}
-    assert {"CSTO request", "Shoot-without-warning order", "CSTO withdrawal begins"} <= milestones
+    labels = [annotation.text for annotation in figure.layout.annotations]
+    assert {"CSTO request", "Shoot-without-warning order", "CSTO withdrawal begins"} <= set(labels)
+    claims = dataset["casualty_reports"]
+    retracted = claims[(claims["status"] == "official_retracted") & (claims["scope_place_id"] == "kazakhstan")]
+    assert labels.count("retracted") == len(retracted) >= 1, "retracted nationwide figures are labelled"
 
 
 def test_casualty_chart_dims_claims_outside_the_selection(dataset: Dataset, names, lookup) -> None:
