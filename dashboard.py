@@ -147,7 +147,8 @@ with city:
 
 # CASUALTY CLAIMS ----------------------------------------------------------------------------------------
 st.header("How the toll was counted")
-casualty_claims = casualty_chart.claims_frame(dataset, selection)
+prepared_casualties = loader.casualty_claims(DATA)
+casualty_claims = casualty_chart.claims_frame(prepared_casualties, selection)
 chosen_casualties = casualty_claims[casualty_claims["selected"]]
 st.caption(
     f"{summaries.count_of(len(chosen_casualties), len(casualty_claims), 'casualty, detention and crowd figures')} "
@@ -160,12 +161,12 @@ if chosen_casualties.empty:
         "claimants' figures are shown dimmed."
     )
 st.plotly_chart(
-    casualty_chart.casualty_figure(dataset, selection, actor_names, citation_lookup, labels),
+    casualty_chart.casualty_figure(prepared_casualties, casualty_chart.milestones(dataset), selection, labels),
     width="stretch",
     alt=summaries.claims_alt(casualty_claims, "casualty, detention and crowd figures"),
     config={"displaylogo": False},
 )
-unnumbered = casualty_chart.claims_without_numbers(dataset, selection)
+unnumbered = casualty_chart.claims_without_numbers(casualty_claims)
 if len(unnumbered):
     st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from components import downloads, map_almaty, map_kazakhstan, quote_table
+from components import casualty_chart, downloads, map_almaty, map_kazakhstan, quote_table
 from components.citations import citations
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
 
@@ -62,3 +62,10 @@ def quotes(path: str) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def package_zip(path: str) -> bytes:
     return downloads.package_zip(Path(path))
+
+
+@st.cache_resource(show_spinner=False)
+def casualty_claims(path: str) -> pd.DataFrame:
+    dataset = load(path).dataset
+    names = dict(zip(dataset["actors"]["actor_id"], dataset["actors"]["name"], strict=True))
+    return casualty_chart.prepare(dataset, names, citation_lookup(path))

@@ -40,6 +40,17 @@ def names(dataset: Dataset) -> dict[str, str]:
     return dict(zip(dataset["actors"]["actor_id"], dataset["actors"]["name"], strict=True))
 
 
+@pytest.fixture(scope="module")
+def prepared(dataset: Dataset, names, lookup) -> pd.DataFrame:
+    return casualty_chart.prepare(dataset, names, lookup)
+
+
+def casualty(dataset: Dataset, prepared: pd.DataFrame, selection: filters.Selection):
+    return casualty_chart.casualty_figure(
+        prepared, casualty_chart.milestones(dataset), selection, filters.group_labels(dataset)
+    )
+
+
 def groups_of(dataset: Dataset) -> dict[str, str]:
     return dict(zip(dataset["actors"]["actor_id"], dataset["actors"]["group_id"], strict=True))
 
@@ -188,9 +199,8 @@ def test_almaty_map_shows_only_city_events(dataset: Dataset, lookup) -> None:
 # --- charts ----------------------------------------------------------------------------------------------
 
 
-def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, names, lookup) -> None:
-    labels = filters.group_labels(dataset)
-    figure = casualty_chart.casualty_figure(dataset, ALL, names, lookup, labels)
+def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, prepared) -> None:
+    figure = casualty(dataset, prepared, ALL)
     numbered = dataset["casualty_reports"]["value_high"].notna().sum()
     assert marker_points(figure) == numbered
     hovers = " ".join(text for trace in figure.data if trace.hovertext is not None for text in trace.hovertext)
@@ -204,11 +214,8 @@ def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, names, look
     assert labels.count("retracted") == len(retracted) >= 1, "retracted nationwide figures are labelled"
 
 
-def test_casualty_chart_dims_claims_outside_the_selection(dataset: Dataset, names, lookup) -> None:
-    labels = filters.group_labels(dataset)
-    officials = casualty_chart.casualty_figure(
-        dataset, filters.Selection(groups=("kz-officials",)), names, lookup, labels
-    )
+def test_casualty_chart_dims_claims_outside_the_selection(dataset: Dataset, prepared) -> None:
+    officials = casualty(dataset, prepared, filters.Selection(groups=("kz-officials",)))
     colours = [
         colour
         for trace in officials.data
@@ -216,7 +223,7 @@ def test_casualty_chart_dims_claims_outside_the_selection(dataset: Dataset, name
         for colour in trace.marker.color
     ]
     assert palette.colour("kz-officials") in colours and palette.DIMMED in colours
-    us = casualty_chart.casualty_figure(dataset, filters.Selection(groups=("us",)), names, lookup, labels)
+    us = casualty(dataset, prepared, filters.Selection(groups=("us",)))
     us_colours = {
         colour
         for trace in us.data
@@ -226,9 +233,8 @@ def test_casualty_chart_dims_claims_outside_the_selection(dataset: Dataset, name
     assert us_colours == {palette.DIMMED}
 
 
-def test_casualty_chart_without_later_reports_stops_at_the_window(dataset: Dataset, names, lookup) -> None:
-    labels = filters.group_labels(dataset)
-    figure = casualty_chart.casualty_figure(dataset, filters.Selection(include_later=False), names, lookup, labels)
+def test_casualty_chart_without_later_reports_stops_at_the_window(dataset: Dataset, prepared) -> None:
+    figure = casualty(dataset, prepared, filters.Selection(include_later=False))
     claims = dataset["casualty_reports"]
     in_window = claims[claims["value_high"].notna() & (claims["date"] <= "2022-01-19")]
     assert marker_points(figure) == len(in_window)
@@ -282,7 +288,7 @@ def test_downloads_write_rows_exactly_as_the_package_stores_them(dataset: Datase
     assert list(csv.DictReader(io.StringIO(written))) == original
 
 
-def test_download_of_a_selection_has_only_its_rows(dataset: Dataset) -> None:
+def test_download_of_a_selection_has_only_its_rows(dataset: Dataset, prepared) -> None:
     selection = filters.Selection(groups=("us",))
     frame = quote_table.filter_quotes(quote_table.quotes_frame(dataset), selection)
     events = filters.filter_events(dataset, selection)
@@ -290,7 +296,7 @@ def test_download_of_a_selection_has_only_its_rows(dataset: Dataset) -> None:
         dataset,
         frame,
         events,
-        casualty_chart.claims_frame(dataset, selection),
+        casualty_chart.claims_frame(prepared, selection),
         force_chart.claims_frame(dataset, selection),
     )
     by_name = {name: (label, rows) for label, name, rows in tables}
