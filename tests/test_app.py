@@ -4,6 +4,8 @@ broken data handled. Plotly and pydeck specs are read from the element protos.""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
 from tests.conftest import ROOT
+from tests.test_validation import CASES
 
 APP = str(ROOT / "dashboard.py")
 
@@ -163,6 +166,54 @@ def test_reversed_dates_are_read_in_order(dataset: Dataset) -> None:
     assert not app.exception
     assert "reversed" in app.warning[0].value
     assert "3–10 January 2022" in caption_with(app, "Showing")
+
+
+FAULT_CLASSES = [
+    "missing file",
+    "missing column",
+    "unknown column",
+    "wrong type",
+    "duplicate key",
+    "dangling foreign key",
+    "coordinate outside its country",
+    "low above high",
+    "date outside the study window",
+    "row without a source",
+    "unclosed quote",
+    "non-UTF-8 bytes",
+    "empty file",
+    "malformed datapackage.json",
+]
+
+
+@pytest.mark.parametrize("fault", FAULT_CLASSES)
+def test_each_broken_data_fault_stops_the_page_with_its_report(
+    mini_package: Path, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
+    apply, location, words = CASES[fault]
+    apply(mini_package)
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(mini_package))
+    app = run_app()
+    assert not app.exception
+    assert "failed validation" in app.error[0].value
+    report = app.code[0].value
+    assert any(line.startswith(location + ":") and words in line for line in report.splitlines()), report
+    assert not app.get("plotly_chart") and not app.get("deck_gl_json_chart") and len(app.dataframe) == 0
+    cli = subprocess.run(
+        [sys.executable, "-m", "components.dataset", "validate", str(mini_package)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cli.returncode == 1 and report in cli.stderr, "the command prints the same report"
+
+
+def test_the_small_valid_package_draws_the_page(mini_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(mini_package))
+    app = run_app()
+    assert not app.exception and not app.error
+    assert len(app.get("plotly_chart")) == 2 and len(app.get("deck_gl_json_chart")) >= 1
 
 
 def test_broken_package_shows_the_report_and_no_data(mini_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
