@@ -1,0 +1,111 @@
+"""Shared links are input from strangers: generated query strings never break the page, and every ignored part
+is named in the notice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from components import links
+from components.dataset import Dataset
+from components.loader import DATA_DIR_VARIABLE
+from tests.conftest import ROOT
+
+FIRST, LAST = date(2022, 1, 1), date(2022, 1, 19)
+LABELS = ["Kazakh government", "United States", "Russia & CSTO", "Opposition"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    "javascript:alert(1)",
+    "' OR 1=1 --",
+    "%00",
+    "\u202e\u0645\u0631\u062d\u0628\u0627",
+    "😀" * 5,
+    "x" * 10_000,
+    "",
+    " ",
+    "embed",
+    "..\\..",
+]
+values = st.one_of(
+    st.sampled_from(LABELS + HOSTILE),
+    st.text(max_size=30),
+    st.dates(date(2021, 12, 1), date(2022, 2, 28)).map(str),
+    st.sampled_from(["2022-13-01", "2022-01-32", "01/05/2022", "true", "false", "TRUE", "1"]),
+)
+keys = st.one_of(
+    st.sampled_from(["actor", "dates", "later", "q", "embed", "embed_options", "utm_source"]),
+    st.text(min_size=1, max_size=12),
+)
+queries = st.dictionaries(keys, st.lists(values, min_size=1, max_size=3), max_size=6)
+
+
+@settings(max_examples=600, deadline=None)
+@given(queries)
+def test_every_ignored_part_of_a_link_is_named(params: dict[str, list[str]]) -> None:
+    reading = links.read_link(params, LABELS, FIRST, LAST)
+    text = " ".join(reading.notices)
+    for key in params:
+        if key not in links.KNOWN | links.RESERVED:
+            assert links.shown(key) in text
+    for value in params.get("actor", []):
+        if value and value not in LABELS:
+            assert links.shown(value) in text
+        elif value in LABELS:
+            assert f"“{links.shown(value)}”" not in text
+    if reading.dates is not None:
+        assert FIRST <= reading.dates[0] <= reading.dates[1] <= LAST
+    elif "dates" in params:
+        assert "dates" in text
+    for notice in reading.notices:
+        assert "<" not in notice.replace("\\<", "") and len(notice) < 400, "notices are short, inert text"
+
+
+def test_valid_links_raise_no_notice() -> None:
+    params = {
+        "actor": ["United States", "Opposition"],
+        "dates": ["2022-01-05", "2022-01-09"],
+        "later": ["false"],
+        "q": ["Russians"],
+        "embed": ["true"],
+    }
+    reading = links.read_link(params, LABELS, FIRST, LAST)
+    assert reading.notices == () and reading.dates == (date(2022, 1, 5), date(2022, 1, 9))
+
+
+def test_share_query_round_trips_through_the_reader() -> None:
+    from urllib.parse import parse_qs
+
+    query = links.share_query(["United States"], (date(2022, 1, 3), date(2022, 1, 8)), (FIRST, LAST), False, "a b")
+    params = parse_qs(query)
+    assert params == {
+        "actor": ["United States"],
+        "dates": ["2022-01-03", "2022-01-08"],
+        "later": ["false"],
+        "q": ["a b"],
+    }
+    assert links.read_link(params, LABELS, FIRST, LAST).notices == ()
+    assert links.share_query([], (FIRST, LAST), (FIRST, LAST), True, "") == ""
+
+
+def test_labels_used_here_are_the_datas(dataset: Dataset) -> None:
+    assert set(LABELS) <= set(dataset["actor_groups"]["label"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=queries)
+def test_the_page_survives_generated_links(params: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DATA_DIR_VARIABLE, raising=False)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 2, "the valid part of the view is intact"
+    if any(key not in links.KNOWN | links.RESERVED for key in params):
+        assert app.warning and "ignored" in app.warning[0].value
