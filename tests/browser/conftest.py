@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,12 +76,14 @@ def server_log() -> Path:
     return RESULTS / "streamlit-server.log"
 
 
-@pytest.fixture(scope="session")
-def server(chromium_path: str, server_log: Path) -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free loopback port, stopped after the session."""
-    port = free_port()
+@contextmanager
+def serve(log_path: Path, data_dir: Path | None = None, port: int | None = None) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a loopback port (free unless given), serving `data_dir` or data/."""
+    port = port or free_port()
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
     environment.pop("DASHBOARD_DATA_DIR", None)
+    if data_dir is not None:
+        environment["DASHBOARD_DATA_DIR"] = str(data_dir)
     command = [
         sys.executable,
         "-m",
@@ -96,27 +99,41 @@ def server(chromium_path: str, server_log: Path) -> Iterator[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
-    with server_log.open("w") as log:
+    with log_path.open("a") as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=environment)
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the Streamlit server did not become healthy; its log: {server_log}")
-            time.sleep(0.2)
-        yield base
-        process.terminate()
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+            wait_healthy(base, process, log_path)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_healthy(base: str, process: subprocess.Popen, log_path: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
+            pytest.fail(f"the Streamlit server did not become healthy; its log: {log_path}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def server(chromium_path: str, server_log: Path) -> Iterator[str]:
+    """The dashboard on the real data, for the whole session."""
+    server_log.write_text("")
+    with serve(server_log) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -183,8 +200,8 @@ class Session:
 def open_session(request: pytest.FixtureRequest, browser, server: str, server_log: Path):
     sessions: list[Session] = []
 
-    def start(viewport: dict = DESKTOP, user_agent: str | None = None) -> Session:
-        session = Session(browser, server, viewport, user_agent)
+    def start(viewport: dict = DESKTOP, user_agent: str | None = None, base: str | None = None) -> Session:
+        session = Session(browser, base or server, viewport, user_agent)
         sessions.append(session)
         return session
 
