@@ -100,9 +100,10 @@ actor_names = dict(zip(dataset["actors"]["actor_id"], dataset["actors"]["name"],
 st.header("Where it happened")
 events = filters.filter_events(dataset, selection)
 movements = filters.filter_movements(dataset, selection)
-national_points = maps.events_by_place(events, dataset, citation_lookup)
-almaty_points = maps.events_by_place(map_almaty.in_almaty(events, dataset), dataset, citation_lookup)
-arc_rows, undrawn_legs = map_kazakhstan.arcs(movements, dataset, citation_lookup)
+positions = loader.place_positions(DATA)
+national_points = maps.events_by_place(events, positions, citation_lookup)
+almaty_points = maps.events_by_place(map_almaty.in_almaty(events, dataset), positions, citation_lookup)
+arc_rows, undrawn_legs = map_kazakhstan.arcs(movements, positions, dataset, citation_lookup)
 present = {*national_points["group_id"], *almaty_points["group_id"], *arc_rows["group_id"]}
 if present:
     st.html(legend.colour_key([(group, labels[group]) for group in labels if group in present]))

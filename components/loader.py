@@ -10,7 +10,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from components import casualty_chart, downloads, map_almaty, map_kazakhstan, quote_table
+from components import casualty_chart, downloads, map_almaty, map_kazakhstan, maps, quote_table
 from components.citations import citations
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
 
@@ -69,3 +69,8 @@ def casualty_claims(path: str) -> pd.DataFrame:
     dataset = load(path).dataset
     names = dict(zip(dataset["actors"]["actor_id"], dataset["actors"]["name"], strict=True))
     return casualty_chart.prepare(dataset, names, citation_lookup(path))
+
+
+@st.cache_resource(show_spinner=False)
+def place_positions(path: str) -> pd.DataFrame:
+    return maps.place_positions(load(path).dataset)

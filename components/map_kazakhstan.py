@@ -67,9 +67,12 @@ def reference_figures(dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def arcs(movements: pd.DataFrame, dataset: Dataset, citation_lookup: dict[str, str]) -> tuple[pd.DataFrame, int]:
-    """Arc rows for the selected legs, and how many legs could not be drawn for want of a coordinate."""
-    positions = maps.place_positions(dataset).set_index("place_id")
+def arcs(
+    movements: pd.DataFrame, positions: pd.DataFrame, dataset: Dataset, citation_lookup: dict[str, str]
+) -> tuple[pd.DataFrame, int]:
+    """Arc rows for the selected legs, and how many legs could not be drawn for want of a coordinate.
+    `positions` comes from maps.place_positions."""
+    positions = positions.set_index("place_id")
     figures = reference_figures(dataset).set_index("contributor")
     actors = dataset["actors"].set_index("actor_id")["name"]
     rows, undrawn = [], 0

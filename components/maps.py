@@ -6,8 +6,11 @@ so nothing is fetched from a tile server and the maps work offline.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from components import palette
 from components.citations import cite
@@ -95,65 +98,55 @@ def place_positions(dataset: Dataset) -> pd.DataFrame:
     return positions[positions["latitude"].notna()].reset_index(drop=True)
 
 
-def events_by_place(events: pd.DataFrame, dataset: Dataset, citation_lookup: dict[str, str]) -> pd.DataFrame:
+POINT_COLUMNS = ["place_id", "name", "longitude", "latitude", "events", "deaths_known", "group_id", "colour", "tooltip"]
+
+
+def events_by_place(events: pd.DataFrame, positions: pd.DataFrame, citation_lookup: dict[str, str]) -> pd.DataFrame:
     """One row per mapped point: the events there, their reported deaths, colour and tooltip.
 
-    `events` must carry `group_id` (see filters.filter_events). Events at places without any
-    coordinate (regions, the whole country) are not mapped; the caller reports how many.
+    `events` must carry `group_id` (see filters.filter_events); `positions` comes from place_positions. Events
+    at places without any coordinate (regions, the whole country) are not mapped; the caller reports how many.
+    Sites without their own coordinate share their city's point, so events are gathered by point, not place.
     """
-    positions = place_positions(dataset)
-    located = events.merge(positions, on="place_id", how="inner")
-    # Sites without their own coordinate share their city's point: gather by the point, not the place.
-    located["point"] = located["longitude"].astype(str) + "," + located["latitude"].astype(str)
+    where = {row["place_id"]: row for row in positions.to_dict("records")}
+    at_points: dict[tuple[float, float], list[tuple[dict, dict]]] = {}
+    for event in events.sort_values(["date", "event_id"]).to_dict("records"):
+        place = where.get(event["place_id"])
+        if place is not None:
+            at_points.setdefault((place["longitude"], place["latitude"]), []).append((event, place))
     rows = []
-    for _, at_point in located.sort_values(["date", "event_id"]).groupby("point", sort=False):
-        first = at_point.iloc[0]
-        known_deaths = at_point["deaths_reported"].dropna()
-        groups = at_point["group_id"].value_counts()
+    for (longitude, latitude), items in at_points.items():
+        name = items[0][1]["point_name"]
+        known = [int(event["deaths_reported"]) for event, _ in items if not pd.isna(event["deaths_reported"])]
+        group_counts: dict[str, int] = {}
+        for event, _ in items:
+            group_counts[event["group_id"]] = group_counts.get(event["group_id"], 0) + 1
+        main_group = max(group_counts, key=group_counts.get)  # the first of equals, in date order
         lines = [
             f"{event['date']:%-d %b %Y}: {event['title']}"
-            + (f" ({event['name']})" if event["located_at"] == "city" else "")
-            for _, event in at_point.iterrows()
+            + (f" ({place['name']})" if place["located_at"] == "city" else "")
+            for event, place in items
         ]
         if len(lines) > TOOLTIP_LINES:
             lines = lines[:TOOLTIP_LINES] + [f"… and {len(lines) - TOOLTIP_LINES} more"]
-        source_ids = list(dict.fromkeys(source for ids in at_point["source_ids"] for source in ids))
-        deaths = f"Deaths reported: {int(known_deaths.sum())}" if len(known_deaths) else "Deaths reported: unknown"
-        name = first["point_name"]
+        source_ids = list(dict.fromkeys(source for event, _ in items for source in event["source_ids"]))
+        deaths = f"Deaths reported: {sum(known)}" if known else "Deaths reported: unknown"
         rows.append(
             {
-                "place_id": first["place_id"],
+                "place_id": items[0][1]["place_id"],
                 "name": name,
-                "longitude": float(first["longitude"]),
-                "latitude": float(first["latitude"]),
-                "events": len(at_point),
-                "deaths_known": int(known_deaths.sum()) if len(known_deaths) else None,
-                "group_id": groups.index[0],
-                "colour": palette.rgba(palette.colour(groups.index[0])),
+                "longitude": float(longitude),
+                "latitude": float(latitude),
+                "events": len(items),
+                "deaths_known": sum(known) if known else None,
+                "group_id": main_group,
+                "colour": palette.rgba(palette.colour(main_group)),
                 "tooltip": "\n".join(
-                    [
-                        f"{name}: {len(at_point)} event(s)",
-                        *lines,
-                        deaths,
-                        "Sources: " + cite(source_ids, citation_lookup),
-                    ]
+                    [f"{name}: {len(items)} event(s)", *lines, deaths, "Sources: " + cite(source_ids, citation_lookup)]
                 ),
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "place_id",
-            "name",
-            "longitude",
-            "latitude",
-            "events",
-            "deaths_known",
-            "group_id",
-            "colour",
-            "tooltip",
-        ],
-    )
+    return pd.DataFrame(rows, columns=POINT_COLUMNS)
 
 
 def point_layers(points: pd.DataFrame, layer_prefix: str, base_radius: float) -> list[pdk.Layer]:
@@ -197,8 +190,16 @@ def point_layers(points: pd.DataFrame, layer_prefix: str, base_radius: float) ->
     ]
 
 
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON spec carries no indentation. pydeck indents by default, which made the national map's
+    spec over six times larger on the wire."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 def deck(layers: list[pdk.Layer], longitude: float, latitude: float, zoom: float) -> pdk.Deck:
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(longitude=longitude, latitude=latitude, zoom=zoom, pitch=0, bearing=0),
         map_provider=None,

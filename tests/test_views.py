@@ -107,7 +107,7 @@ def test_movements_follow_the_contributor_group(dataset: Dataset) -> None:
 
 def test_events_are_gathered_by_place_with_sources_and_unknown_deaths(dataset: Dataset, lookup) -> None:
     events = filters.filter_events(dataset, ALL)
-    points = maps.events_by_place(events, dataset, lookup)
+    points = maps.events_by_place(events, maps.place_positions(dataset), lookup)
     positions = maps.place_positions(dataset)
     locatable = events[events["place_id"].isin(positions["place_id"])]
     assert points["events"].sum() == len(locatable)
@@ -147,7 +147,7 @@ def test_arcs_for_every_located_leg(dataset: Dataset, lookup) -> None:
     located = movements[
         movements["origin_place_id"].isin(positions) & movements["destination_place_id"].isin(positions)
     ]
-    arcs, undrawn = map_kazakhstan.arcs(movements, dataset, lookup)
+    arcs, undrawn = map_kazakhstan.arcs(movements, maps.place_positions(dataset), dataset, lookup)
     assert len(arcs) == len(located) and undrawn == len(movements) - len(located)
     assert arcs["tooltip"].str.contains("Sources: ").all()
     widths = arcs.groupby("contributor")["width"].first()
@@ -166,9 +166,9 @@ def test_arc_width_uses_official_figures_before_media_ones(dataset: Dataset) -> 
 
 def test_kazakhstan_deck_draws_offline_with_a_plain_text_tooltip(dataset: Dataset, lookup) -> None:
     events = filters.filter_events(dataset, ALL)
-    arcs, _ = map_kazakhstan.arcs(dataset["contingent_movements"], dataset, lookup)
+    arcs, _ = map_kazakhstan.arcs(dataset["contingent_movements"], maps.place_positions(dataset), dataset, lookup)
     deck = map_kazakhstan.kazakhstan_deck(
-        map_kazakhstan.base_layers(dataset), maps.events_by_place(events, dataset, lookup), arcs
+        map_kazakhstan.base_layers(dataset), maps.events_by_place(events, maps.place_positions(dataset), lookup), arcs
     )
     spec = json.loads(deck.to_json())
     ids = [layer["id"] for layer in spec["layers"]]
@@ -189,7 +189,7 @@ def test_almaty_map_shows_only_city_events(dataset: Dataset, lookup) -> None:
     city = set(places.loc[places["within_place_id"] == "almaty", "place_id"]) | {"almaty"}
     events = map_almaty.in_almaty(filters.filter_events(dataset, ALL), dataset)
     assert set(events["place_id"]) <= city and len(events) >= 10
-    points = maps.events_by_place(events, dataset, lookup)
+    points = maps.events_by_place(events, maps.place_positions(dataset), lookup)
     deck = json.loads(map_almaty.almaty_deck(map_almaty.base_layers(dataset), points).to_json())
     assert [layer["id"] for layer in deck["layers"]][:2] == ["almaty-districts", "district-names"]
     labels = map_almaty.district_labels(dataset)

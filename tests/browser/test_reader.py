@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 from components import map_kazakhstan
 from components.citations import citations
 from components.dataset import Dataset
+from components.maps import place_positions
 from tests.browser.conftest import PHONE
 
 PHONE_AGENT = (
@@ -70,7 +71,9 @@ def test_choosing_an_actor_changes_the_url_and_every_view(open_session, dataset:
     assert rows.count() - 1 == min(count(after["quotes"]), rows.count() - 1)
     assert legend_entries(session, 1) != claimants_before, "the force chart's legend lists only the selection"
     legs = dataset["contingent_movements"]
-    drawn, _ = map_kazakhstan.arcs(legs[legs["contributor"] != "RUS"], dataset, citations(dataset))
+    drawn, _ = map_kazakhstan.arcs(
+        legs[legs["contributor"] != "RUS"], place_positions(dataset), dataset, citations(dataset)
+    )
     assert f"{len(drawn)} contingent legs" in after["events at"]
 
 
