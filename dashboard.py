@@ -17,7 +17,7 @@ from components import (
     quote_table,
     summaries,
 )
-from components.dictionary import field_rows
+from components.dictionary import dictionary_rows
 
 st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", layout="wide")
 
@@ -334,6 +334,5 @@ st.markdown(
     )
 )
 with st.expander("Data dictionary"):
-    for resource in descriptor["resources"]:
-        st.markdown(f"**{resource['title']}** (`{resource['path']}`) — {resource['description']}")
-        st.dataframe(field_rows(resource), hide_index=True, width="stretch")
+    st.caption("Every field of every table, from `datapackage.json`; `data/README.md` has the tables' descriptions.")
+    st.dataframe(dictionary_rows(descriptor), hide_index=True, width="stretch")

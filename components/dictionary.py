@@ -57,6 +57,11 @@ def field_rows(resource: dict) -> list[dict[str, str]]:
     return rows
 
 
+def dictionary_rows(descriptor: dict) -> list[dict[str, str]]:
+    """Every field of every table as one list (table, field, type, rules, description), for the page."""
+    return [{"table": resource["path"], **row} for resource in descriptor["resources"] for row in field_rows(resource)]
+
+
 def render(descriptor: dict) -> str:
     lines = [
         f"# {descriptor['title']}",

@@ -42,3 +42,11 @@ def test_dictionary_lists_every_field() -> None:
     for resource in DESCRIPTOR["resources"]:
         for spec in resource["schema"]["fields"]:
             assert f"| `{spec['name']}` |" in text
+
+
+def test_page_dictionary_has_a_row_per_field() -> None:
+    from components.dictionary import dictionary_rows
+
+    rows = dictionary_rows(DESCRIPTOR)
+    assert len(rows) == sum(len(resource["schema"]["fields"]) for resource in DESCRIPTOR["resources"])
+    assert all(row["description"] for row in rows)
