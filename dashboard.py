@@ -1,5 +1,7 @@
 """Kazakhstan, January 2022: the unrest and the CSTO deployment."""
 
+from functools import partial
+
 import streamlit as st
 
 from components import (
@@ -73,7 +75,8 @@ with st.sidebar:
     share = links.share_query(chosen_labels, window, (first_day, last_day), include_later, search)
     st.subheader("Share this view")
     st.caption("This link opens the page with the same filters.")
-    st.code(f"{st.context.url or ''}{'?' + share if share else ''}", language=None, wrap_lines=True)
+    # A plain text field: readers select and copy it, and it needs no extra script in the browser.
+    st.text_input("Link to this view", value=f"{st.context.url or ''}{'?' + share if share else ''}")
 
 label_to_group = {label: group for group, label in labels.items()}
 selection = filters.Selection(
@@ -249,7 +252,7 @@ download_columns = st.columns(len(selected_rows) + 1)
 for column, (label, name, rows) in zip(download_columns, selected_rows, strict=False):
     column.download_button(
         label,
-        downloads.to_package_csv(rows, descriptor, name),
+        partial(downloads.to_package_csv, rows, descriptor, name),  # built when clicked, not on every run
         file_name=f"{name}-selection.csv",
         mime="text/csv",
         on_click="ignore",
@@ -258,7 +261,7 @@ for column, (label, name, rows) in zip(download_columns, selected_rows, strict=F
     )
 download_columns[-1].download_button(
     "Whole package (zip)",
-    loader.package_zip(DATA),
+    partial(loader.package_zip, DATA),
     file_name="kazakhstan-january-2022.zip",
     mime="application/zip",
     on_click="ignore",
