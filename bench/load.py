@@ -1,0 +1,144 @@
+"""Many readers at once on one server: a bounded load test over Streamlit's own websocket protocol.
+
+    .venv/bin/python -m bench.load [--sessions 30] [--seconds 60] [--rounds 3]
+
+Starts `streamlit run dashboard.py` on a free loopback port and runs ROUNDS rounds. In each, SESSIONS readers
+arrive over 15 s, open the page's websocket session, and change the actor filter every 3–8 s until SECONDS have
+passed, exactly as deploy/load_trial.py's readers do through the proxy (real sessions, widget-state reruns).
+Real websocket sessions rather than browser contexts: thirty Chromium contexts would need ~14 GB and both
+cores for drawing, so the browser, not the server, would be measured.
+
+It reports sessions held, reruns done, errors (target 0), exceptions in the server log (target 0), p50/p95 rerun
+latency, and the server's memory at the start, after each round (target: no growth across the rounds), and
+writes bench/results/load.json. Traffic goes to 127.0.0.1 only; sessions and time are capped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deploy.load_trial import Reader, percentile, process_figures, read_the_dashboard  # noqa: E402
+
+MAX_SESSIONS, MAX_SECONDS, MAX_ROUNDS = 60, 180, 5
+ARRIVAL_SECONDS = 15
+RESULTS = ROOT / "bench" / "results"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log_path.open("w"), stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"the server did not become healthy; see {log_path}")
+
+
+async def one_round(base: str, sessions: int, seconds: float, first_index: int) -> list[Reader]:
+    readers = [Reader(first_index + index) for index in range(sessions)]
+    now = time.monotonic()
+    leave_at = now + seconds
+    await asyncio.gather(
+        *(
+            read_the_dashboard(reader, base, now + ARRIVAL_SECONDS * index / max(sessions, 1), leave_at)
+            for index, reader in enumerate(readers)
+        )
+    )
+    return readers
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    sessions = min(args.sessions, MAX_SESSIONS)
+    seconds = min(args.seconds, MAX_SECONDS)
+    rounds = min(args.rounds, MAX_ROUNDS)
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log_path = RESULTS / "load-server.log"
+    process, base = start_server(log_path)
+    try:
+        asyncio.run(one_round(base, 1, 1, -1))  # warm: the first session imports the libraries and loads the data
+        memory = [round(process_figures(process.pid)[0], 1)]
+        all_readers: list[Reader] = []
+        for round_number in range(rounds):
+            readers = asyncio.run(one_round(base, sessions, seconds, round_number * sessions))
+            all_readers += readers
+            memory.append(round(process_figures(process.pid)[0], 1))
+            held = sum(reader.held for reader in readers)
+            print(
+                f"round {round_number + 1}: {held}/{sessions} sessions held, "
+                f"{sum(len(r.changes) for r in readers)} reruns, memory {memory[-1]} MB",
+                flush=True,
+            )
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+    latencies = [change * 1000 for reader in all_readers for change in reader.changes]
+    log = log_path.read_text()
+    figures = {
+        "sessions_per_round": sessions,
+        "seconds_per_round": seconds,
+        "rounds": rounds,
+        "sessions_held": sum(reader.held for reader in all_readers),
+        "sessions_started": len(all_readers),
+        "reruns": len(latencies),
+        "errors": sum(len(reader.errors) for reader in all_readers),
+        "error_samples": [error for reader in all_readers for error in reader.errors][:5],
+        "server_log_exceptions": log.count("Traceback"),
+        "rerun_ms_p50": round(statistics.median(latencies), 1) if latencies else None,
+        "rerun_ms_p95": round(percentile(latencies, 0.95), 1) if latencies else None,
+        "memory_mb_start_and_after_each_round": memory,
+        "memory_growth_mb_over_rounds": round(memory[-1] - memory[1], 1) if len(memory) > 2 else None,
+    }
+    (RESULTS / "load.json").write_text(json.dumps(figures, indent=2) + "\n")
+    width = max(len(key) for key in figures)
+    for key, value in figures.items():
+        print(f"{key:<{width}}  {value}")
+    return 0 if figures["errors"] == 0 and figures["server_log_exceptions"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
