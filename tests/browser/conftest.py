@@ -31,11 +31,14 @@ PHONE = {"width": 375, "height": 812}
 # racing the "notRunning" state that is still showing right after a click.
 RERUN_COUNTER = """
 window.__reruns = 0;
-new MutationObserver(() => {
-  const app = document.querySelector('[data-testid=stApp]');
-  if (app && app.dataset.testScriptState === 'notRunning' && window.__lastState === 'running') window.__reruns += 1;
-  if (app) window.__lastState = app.dataset.testScriptState;
-}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+new MutationObserver((records) => {
+  // Count every change away from "running", from the records' old values, so that a run that starts and
+  // ends between two callbacks is still counted.
+  for (const record of records) {
+    if (record.oldValue === 'running' && record.target.dataset.testScriptState !== 'running') window.__reruns += 1;
+  }
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
 """
 
 
@@ -168,6 +171,7 @@ class Session:
     def wait_until_drawn(self) -> None:
         """Script idle is not enough: wait for the lazily loaded maps, charts and grid to draw."""
         page = self.page
+        page.wait_for_function("window.__reruns >= 1", timeout=60_000)  # the page's first script run has ended
         page.wait_for_selector(READY, timeout=60_000)
         page.wait_for_function(
             """() => {
