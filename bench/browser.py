@@ -1,0 +1,376 @@
+"""Page loads, filter changes and first-load bytes in Chromium, timed inside the page.
+
+A probe injected before any page script runs checks, on every animation frame, whether the page's
+title text is visible and whether every view is drawn, and records `performance.now()` (milliseconds
+since the navigation started) the first time each holds. After a filter change it records the first
+frame at which the rerun has finished (its `script_finished` message has arrived over the websocket),
+no element is stale any more and every view is drawn again, together with the time of the reader's
+input (pointer or key down) that started it and the time the run's last message arrived.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlparse
+
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench.servers import LOGS
+from tests.browser.conftest import DESKTOP, READY, Session
+
+PROBE = """
+(() => {
+  const spec = __SPEC__;
+  const marks = window.__marks = {text: null, drawn: null, drawnPainted: null, redraws: []};
+  window.__lastInput = null;
+  for (const kind of ['pointerdown', 'keydown'])
+    addEventListener(kind, () => { window.__lastInput = performance.now(); }, true);
+
+  // A script run has finished when its ForwardMsg.script_finished arrives: read the top-level protobuf fields.
+  const finished = window.__finished = {count: 0, at: null};
+  const isScriptFinished = (buffer) => {
+    const bytes = new Uint8Array(buffer);
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, byte;
+      do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+      return value;
+    };
+    while (i < bytes.length) {
+      const key = varint(), wire = key % 8;
+      if (Math.floor(key / 8) === __FINISHED_FIELD__ && wire === 0) return true;
+      if (wire === 0) varint();
+      else if (wire === 2) { const length = varint(); i += length; }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return false;
+    }
+    return false;
+  };
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (event.data instanceof ArrayBuffer && isScriptFinished(event.data)) {
+          finished.count += 1;
+          finished.at = performance.now();
+        }
+      });
+    }
+  };
+
+  const visible = (el) => el.checkVisibility() && el.getBoundingClientRect().height > 0;
+  const textShown = () => spec.texts.every(([selector, words]) =>
+    [...document.querySelectorAll(selector)].some((el) => el.textContent.includes(words) && visible(el)));
+  const count = (selector, inner, onlyVisible) => [...document.querySelectorAll(selector)]
+    .filter((el) => (!onlyVisible || visible(el)) && el.querySelector(inner)).length;
+  // A grid is painted when its canvas shows something other than its background: the cells a reader sees.
+  // Its [role=gridcell] elements, the accessible mirror screen readers use, arrive later.
+  const painted = (grid) => [...grid.querySelectorAll('canvas')].some((canvas) => {
+    const context = canvas.width && canvas.height ? canvas.getContext('2d') : null;
+    if (!context) return false;
+    const pixels = context.getImageData(0, 0, Math.min(canvas.width, 400), Math.min(canvas.height, 80)).data;
+    let differing = 0;
+    for (let k = 4; k < pixels.length; k += 4)
+      if (Math.abs(pixels[k] - pixels[0]) + Math.abs(pixels[k + 1] - pixels[1]) + Math.abs(pixels[k + 2] - pixels[2])
+          + Math.abs(pixels[k + 3] - pixels[3]) > 60) differing += 1;
+    return differing > 20;
+  });
+  const paintedGrids = () => [...document.querySelectorAll('[data-testid=stDataFrame]')]
+    .filter((grid) => visible(grid) && painted(grid)).length;
+  const state = () => ({
+    ready: document.querySelector(__READY__) !== null,
+    stale: document.querySelectorAll('[data-stale=true]').length,
+    text: textShown(),
+    maps: count('[data-testid=stDeckGlJsonChart]', 'canvas', false),
+    charts: count('[data-testid=stPlotlyChart]', '.main-svg .scatterlayer .trace', false),
+    grids: count('[data-testid=stDataFrame]', '[role=gridcell]', true),
+    gridsPainted: marks.drawnPainted === null && spec.grids > 0 ? paintedGrids() : spec.grids,
+    finished: finished.count,
+  });
+  const kinds = ['maps', 'charts', 'grids', 'gridsPainted'].filter((kind) => spec[kind.replace('Painted', '')] > 0);
+  const wanted = (kind) => spec[kind.replace('Painted', '')];
+  const complete = (now, strict) => now.finished > 0 && now.ready && now.stale === 0 && now.text
+    && kinds.every((kind) => kind === (strict ? 'gridsPainted' : 'grids') || now[kind] >= wanted(kind));
+  window.__why = state;
+  marks.kinds = {};  // the first frame at which each kind of view was all drawn
+  let seen = 0;
+  const tick = () => {
+    if (document.body) {
+      const time = performance.now();
+      if (marks.text === null && textShown()) marks.text = time;
+      if (marks.drawn === null || marks.drawnPainted === null) {
+        const now = state();
+        for (const kind of kinds) if (!(kind in marks.kinds) && now[kind] >= wanted(kind)) marks.kinds[kind] = time;
+        if (marks.drawnPainted === null && complete(now, false)) marks.drawnPainted = time;
+        if (marks.drawn === null && complete(now, true)) { marks.drawn = time; seen = finished.count; }
+      } else if (finished.count > seen && complete(state(), true)) {
+        const runs = finished.count - seen;
+        marks.redraws.push({drawn: time, finished: finished.at, input: window.__lastInput, runs});
+        seen = finished.count;
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();
+"""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """What "every view drawn" means on one page, and the text that must be visible first."""
+
+    name: str
+    maps: int
+    charts: int
+    grids: int
+    texts: list[tuple[str, str]]  # (CSS selector, words its text contains)
+
+    def probe(self) -> str:
+        spec = {"maps": self.maps, "charts": self.charts, "grids": self.grids, "texts": self.texts}
+        finished_field = ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number
+        return (
+            PROBE.replace("__SPEC__", json.dumps(spec))
+            .replace("__READY__", json.dumps(READY))
+            .replace("__FINISHED_FIELD__", str(finished_field))
+        )
+
+
+@dataclass
+class Load:
+    page: str
+    text_ms: float
+    drawn_ms: float
+    drawn_painted_ms: float  # the same, with each grid counted once its canvas shows cells
+    wall_drawn_ms: float  # measured from Python, goto to the probe's answer, for comparison
+    kinds_ms: dict[str, float]  # when all the maps, all the charts, all the grids were drawn
+    http_requests: int
+    http_body_bytes: int  # uncompressed bodies
+    http_transferred_bytes: int  # bodies as sent on the wire, plus response headers
+    ws_frames: int
+    ws_bytes: int
+    ws_deflated_bytes: int  # the same frames under permessage-deflate, as server.enableWebsocketCompression would send
+    ws_by_kind: dict[str, int] = field(default_factory=dict)
+    largest: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def open_session(browser, base: str, spec: PageSpec) -> Session:
+    session = Session(browser, base, DESKTOP)
+    session.context.add_init_script(spec.probe())
+    return session
+
+
+def cold_load(browser, base: str, spec: PageSpec, timeout_ms: int = 60_000) -> Load:
+    """One load in a fresh browser context (empty HTTP cache): timings and every byte received."""
+    session = open_session(browser, base, spec)
+    page = session.page
+    responses = []
+    frames: list[bytes] = []
+    page.on("response", lambda response: responses.append(response))
+
+    def watch(socket) -> None:
+        if socket.url.endswith("/_stcore/stream"):
+            socket.on(
+                "framereceived",
+                lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode()),
+            )
+
+    page.on("websocket", watch)
+    started = time.perf_counter()
+    page.goto(base + "/", wait_until="commit")
+    try:
+        page.wait_for_function(
+            "(window.__marks && window.__marks.drawn !== null && window.__marks.drawnPainted !== null)"
+            " || document.querySelector('[data-testid=stException]') !== null",
+            timeout=timeout_ms,
+            polling=100,
+        )
+        failed = page.locator("[data-testid=stException]").count() > 0
+    except Exception as error:  # noqa: BLE001 - reported below with what the page showed
+        failed, cause = True, error
+    else:
+        cause = None
+    if failed:
+        state = page.evaluate("window.__why ? window.__why() : null")
+        shot = LOGS / f"failed-{spec.name}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        session.close()
+        raise RuntimeError(
+            f"{spec.name}: not drawn within {timeout_ms} ms or the script raised: {state}; screenshot {shot}; "
+            "see the server's log"
+        ) from cause
+    wall = (time.perf_counter() - started) * 1000
+    marks = page.evaluate("window.__marks")
+    try:
+        page.wait_for_load_state("networkidle", timeout=10_000)
+    except Exception:  # noqa: BLE001 - the bytes counted so far still stand
+        pass
+    body = transferred = 0
+    for response in responses:
+        try:
+            body += len(response.body())
+        except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
+            pass
+        sizes = response.request.sizes()
+        transferred += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+    load = Load(
+        page=spec.name,
+        text_ms=marks["text"],
+        drawn_ms=marks["drawn"],
+        drawn_painted_ms=marks["drawnPainted"],
+        wall_drawn_ms=wall,
+        kinds_ms=marks["kinds"],
+        http_requests=len(responses),
+        http_body_bytes=body,
+        http_transferred_bytes=transferred,
+        ws_frames=len(frames),
+        ws_bytes=sum(len(frame) for frame in frames),
+        ws_deflated_bytes=deflated(frames),
+        ws_by_kind=payload_by_kind(frames),
+        largest=largest_elements(frames),
+        errors=list(session.errors),
+    )
+    session.close()
+    return load
+
+
+def deflated(frames: list[bytes]) -> int:
+    """Bytes of the frames compressed as permessage-deflate does it (raw deflate, context kept between frames)."""
+    compressor = zlib.compressobj(wbits=-15)
+    return sum(len(compressor.compress(frame) + compressor.flush(zlib.Z_SYNC_FLUSH)) - 4 for frame in frames)
+
+
+def largest_elements(frames: list[bytes], keep: int = 8) -> list[dict]:
+    """The biggest elements sent, with the layers of a map and the traces of a chart where that explains the size."""
+    found = []
+    for frame in frames:
+        message = ForwardMsg.FromString(frame)
+        if message.WhichOneof("type") != "delta" or message.delta.WhichOneof("type") != "new_element":
+            continue
+        element = message.delta.new_element
+        kind = element.WhichOneof("type")
+        entry = {"kind": kind, "bytes": len(frame), "path": list(message.metadata.delta_path)}
+        if kind == "deck_gl_json_chart":
+            spec = json.loads(element.deck_gl_json_chart.json)
+            entry["parts"] = [
+                {"what": f"{layer.get('@@type')} {layer.get('id', '')}".strip(), "bytes": size(layer)}
+                for layer in spec.get("layers", [])
+            ]
+        elif kind == "plotly_chart":
+            spec = json.loads(element.plotly_chart.spec)
+            entry["parts"] = [
+                {"what": f"{trace.get('type', 'trace')} {trace.get('name', '')}".strip(), "bytes": size(trace)}
+                for trace in spec.get("data", [])
+            ] + [{"what": "layout", "bytes": size(spec.get("layout", {}))}]
+        found.append(entry)
+    found.sort(key=lambda entry: -entry["bytes"])
+    for entry in found:
+        if "parts" in entry:
+            entry["parts"] = sorted(entry["parts"], key=lambda part: -part["bytes"])[:6]
+    return found[:keep]
+
+
+def size(part) -> int:
+    return len(json.dumps(part, separators=(",", ":")))
+
+
+def payload_by_kind(frames: list[bytes]) -> dict[str, int]:
+    """Websocket bytes by what each message carries: the element type for deltas, else the message type."""
+    kinds: dict[str, int] = {}
+    for frame in frames:
+        message = ForwardMsg.FromString(frame)
+        kind = message.WhichOneof("type") or "other"
+        if kind == "delta":
+            delta = message.delta
+            kind = delta.WhichOneof("type")
+            if kind == "new_element":
+                kind = delta.new_element.WhichOneof("type")
+        kinds[kind] = kinds.get(kind, 0) + len(frame)
+    return dict(sorted(kinds.items(), key=lambda item: -item[1]))
+
+
+def count_received(page) -> list[int]:
+    """A running total of the bytes the page receives over Streamlit's websocket, as a one-item list."""
+    total = [0]
+
+    def watch(socket) -> None:
+        if socket.url.endswith("/_stcore/stream"):
+            socket.on("framereceived", lambda payload: total.__setitem__(0, total[0] + len(payload)))
+
+    page.on("websocket", watch)
+    return total
+
+
+def filter_change(session: Session, label: str, add: bool, received: list[int] | None = None) -> dict:
+    """Add or remove one actor group in the sidebar multiselect; milliseconds from the input to every view redrawn,
+    split at the moment the script run's last message arrived."""
+    page = session.page
+    bytes_before = received[0] if received else 0
+    before = page.evaluate("window.__marks.redraws.length")
+    if add:
+        page.locator("[data-testid=stMultiSelect]").first.click()
+        page.get_by_role("option", name=label, exact=True).click()
+    else:
+        page.get_by_role("button", name=f"Remove {label}").click()
+    try:
+        page.wait_for_function(f"window.__marks.redraws.length > {before}", timeout=60_000, polling=100)
+    except Exception as error:
+        state = page.evaluate("({why: window.__why(), marks: window.__marks})")
+        shot = LOGS / "failed-filter-change.png"
+        page.screenshot(path=str(shot), full_page=True)
+        raise RuntimeError(f"{session.base}: no redraw after changing {label}: {state}; screenshot {shot}") from error
+    redraw = page.evaluate(f"window.__marks.redraws[{before}]")
+    if add:
+        page.keyboard.press("Escape")
+    settle(page)
+    chosen = parse_qs(urlparse(page.url).query).get("actor", [])
+    if (label in chosen) != add:
+        raise RuntimeError(
+            f"{session.base}: after {'adding' if add else 'removing'} {label} the URL has actor={chosen}"
+        )
+    return {
+        "ms": redraw["drawn"] - redraw["input"],
+        "until_run_finished_ms": redraw["finished"] - redraw["input"],
+        "drawing_ms": redraw["drawn"] - redraw["finished"],
+        "script_runs": redraw["runs"],
+        "ws_bytes": (received[0] - bytes_before) if received else None,
+    }
+
+
+def settle(page, quiet_ms: int = 300) -> None:
+    """Wait until no script run has finished for `quiet_ms` and none is running, so changes never overlap."""
+    page.wait_for_selector(READY, timeout=60_000)
+    while True:
+        runs = page.evaluate("window.__finished.count")
+        page.wait_for_timeout(quiet_ms)
+        if page.evaluate("window.__finished.count") == runs and page.locator(READY).count():
+            return
+
+
+def profile_filter_changes(session: Session, label: str, changes: int = 4) -> dict:
+    """Where the page's main thread spends a filter change: Chromium's sampling profiler, by script."""
+    cdp = session.context.new_cdp_session(session.page)
+    cdp.send("Profiler.enable")
+    cdp.send("Profiler.setSamplingInterval", {"interval": 500})
+    cdp.send("Profiler.start")
+    elapsed = sum(filter_change(session, label, add=change % 2 == 0)["ms"] for change in range(changes))
+    profile = cdp.send("Profiler.stop")["profile"]
+    cdp.detach()
+    nodes = {node["id"]: node["callFrame"] for node in profile["nodes"]}
+    by_script: dict[str, float] = {}
+    for sample, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        frame = nodes[sample]
+        name = urlparse(frame["url"]).path.rsplit("/", 1)[-1].split(".")[0] or frame["functionName"] or "(native)"
+        by_script[name] = by_script.get(name, 0) + delta / 1000 / changes
+    ranked = sorted(by_script.items(), key=lambda item: -item[1])
+    return {
+        "changes": changes,
+        "change_ms": elapsed / changes,
+        "main_thread_ms_per_change": {name: round(ms, 1) for name, ms in ranked[:12]},
+    }
