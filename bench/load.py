@@ -18,58 +18,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deploy.load_trial import Reader, percentile, process_figures, read_the_dashboard  # noqa: E402
+from bench.servers import Server  # noqa: E402
+from deploy.load_trial import Reader, percentile, read_the_dashboard  # noqa: E402
 
 MAX_SESSIONS, MAX_SECONDS, MAX_ROUNDS = 60, 180, 5
 ARRIVAL_SECONDS = 15
 RESULTS = ROOT / "bench" / "results"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "dashboard.py"),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log_path.open("w"), stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                return process, base
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"the server did not become healthy; see {log_path}")
 
 
 async def one_round(base: str, sessions: int, seconds: float, first_index: int) -> list[Reader]:
@@ -96,16 +58,17 @@ def main(argv: list[str] | None = None) -> int:
     rounds = min(args.rounds, MAX_ROUNDS)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    log_path = RESULTS / "load-server.log"
-    process, base = start_server(log_path)
+    server = Server(ROOT / "dashboard.py", "load")
+    server.wait_healthy()
+    base = server.base
     try:
         asyncio.run(one_round(base, 1, 1, -1))  # warm: the first session imports the libraries and loads the data
-        memory = [round(process_figures(process.pid)[0], 1)]
+        memory = [round(server.rss_bytes() / 2**20, 1)]
         all_readers: list[Reader] = []
         for round_number in range(rounds):
             readers = asyncio.run(one_round(base, sessions, seconds, round_number * sessions))
             all_readers += readers
-            memory.append(round(process_figures(process.pid)[0], 1))
+            memory.append(round(server.rss_bytes() / 2**20, 1))
             held = sum(reader.held for reader in readers)
             print(
                 f"round {round_number + 1}: {held}/{sessions} sessions held, "
@@ -113,11 +76,10 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        server.stop()
 
     latencies = [change * 1000 for reader in all_readers for change in reader.changes]
-    log = log_path.read_text()
+    log = server.log_path.read_text()
     figures = {
         "sessions_per_round": sessions,
         "seconds_per_round": seconds,
