@@ -97,7 +97,7 @@ st.caption(
     "actor groups, so the selected figures can be read against the whole record."
 )
 citation_lookup = loader.citation_lookup(DATA)
-actor_names = dict(zip(dataset["actors"]["actor_id"], dataset["actors"]["name"], strict=True))
+actor_names = loader.actor_names(DATA)
 
 # MAPS ---------------------------------------------------------------------------------------------------
 st.header("Where it happened")
@@ -106,7 +106,7 @@ movements = filters.filter_movements(dataset, selection)
 positions = loader.place_positions(DATA)
 national_points = maps.events_by_place(events, positions, citation_lookup)
 almaty_points = maps.events_by_place(map_almaty.in_almaty(events, dataset), positions, citation_lookup)
-arc_rows, undrawn_legs = map_kazakhstan.arcs(movements, positions, dataset, citation_lookup)
+arc_rows, undrawn_legs = map_kazakhstan.selected_arcs(loader.contingent_arcs(DATA), movements)
 present = {*national_points["group_id"], *almaty_points["group_id"], *arc_rows["group_id"]}
 if present:
     st.html(legend.colour_key([(group, labels[group]) for group in labels if group in present]))
@@ -176,7 +176,8 @@ if len(unnumbered):
 
 # FORCE-SIZE CLAIMS --------------------------------------------------------------------------------------
 st.header("How many troops the CSTO sent")
-force_claims = force_chart.claims_frame(dataset, selection)
+prepared_forces = loader.force_claims(DATA)
+force_claims = force_chart.claims_frame(prepared_forces, selection)
 chosen_forces = force_claims[force_claims["selected"]]
 st.caption(
     f"{summaries.count_of(len(chosen_forces), len(force_claims), 'force-size claims')} are from the selection. "
@@ -186,12 +187,12 @@ st.caption(
 if chosen_forces.empty:
     st.info("No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.")
 st.plotly_chart(
-    force_chart.force_figure(dataset, selection, actor_names, citation_lookup, labels),
+    force_chart.force_figure(prepared_forces, selection, labels),
     width="stretch",
     alt=summaries.claims_alt(force_claims, "force-size claims"),
     config={"displaylogo": False},
 )
-unnumbered_forces = force_chart.claims_without_numbers(dataset, selection)
+unnumbered_forces = force_chart.claims_without_numbers(force_claims)
 if len(unnumbered_forces):
     st.caption(summaries.unnumbered(unnumbered_forces, actor_names, "Claims without a number, not drawn"))
 

@@ -169,7 +169,7 @@ def casualty_figure(
     annotations += milestone_labels
     shown_groups = list(dict.fromkeys(claim["group_id"] for claim in visible if claim["selected"]))
     statuses = [status for status in charts.STATUS_SYMBOLS if any(c["status"] == status for c in visible)]
-    traces += [trace.to_plotly_json() for trace in charts.legend_traces(shown_groups, group_labels, statuses)]
+    traces += charts.legend_traces(shown_groups, group_labels, statuses)
     layout.update(
         {
             "height": PANEL_HEIGHT * rows + 180,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from components import palette
 from components.citations import cite
@@ -51,42 +50,37 @@ def escape_plotly(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def marker_colours(frame: pd.DataFrame) -> list[str]:
-    return [
-        palette.colour(group) if selected else palette.DIMMED
-        for group, selected in zip(frame["group_id"], frame["selected"], strict=True)
-    ]
-
-
-def legend_traces(groups: list[str], labels: dict[str, str], statuses: list[str]) -> list[go.Scatter]:
-    """Legend-only entries: one per actor group present, one per claim status present."""
+def legend_traces(groups: list[str], labels: dict[str, str], statuses: list[str]) -> list[dict]:
+    """Legend-only entries (plotly trace specs): one per actor group present, one per claim status present."""
     traces = [
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=labels.get(group, group),
-            legendgroup="groups",
-            legendgrouptitle_text="Claimant",
-            marker={"color": palette.colour(group), "size": 10},
-        )
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "name": labels.get(group, group),
+            "legendgroup": "groups",
+            "legendgrouptitle": {"text": "Claimant"},
+            "marker": {"color": palette.colour(group), "size": 10},
+        }
         for group in groups
     ]
     traces += [
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=STATUS_LABELS[status],
-            legendgroup="status",
-            legendgrouptitle_text="Kind of figure",
-            marker={
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "name": STATUS_LABELS[status],
+            "legendgroup": "status",
+            "legendgrouptitle": {"text": "Kind of figure"},
+            "marker": {
                 "symbol": STATUS_SYMBOLS[status],
                 "color": "#555555",
                 "size": 10,
                 "line": {"width": 2, "color": "#555555"},
             },
-        )
+        }
         for status in statuses
     ]
     return traces

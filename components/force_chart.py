@@ -13,7 +13,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import charts
+from components import charts, palette
 from components.dataset import Dataset
 from components.filters import Selection, selected_claims, with_claimant_group
 
@@ -34,9 +34,23 @@ PHASE_LABELS = {
 }
 
 
-def claims_frame(dataset: Dataset, selection: Selection) -> pd.DataFrame:
+def prepare(dataset: Dataset, actor_names: dict[str, str], citation_lookup: dict[str, str]) -> pd.DataFrame:
+    """Everything about each claim that does not depend on the selection, computed once: its claimant's group,
+    its row position (numbered claims only) and hover text; in drawing order."""
     claims = with_claimant_group(dataset["force_deployments"], dataset, "claimant_actor_id")
-    return claims.assign(selected=selected_claims(claims, selection))
+    claims = claims.sort_values(["contributor", "date", "claim_id"]).reset_index(drop=True)
+    numbered = claims["personnel_high"].notna()
+    claims.loc[numbered, "y"] = _row_positions(claims[numbered])
+    claims["hover"] = [
+        charts.hover_text(row, actor_names, citation_lookup) + f"<br>Phase: {PHASE_LABELS[row['phase']]}"
+        for _, row in claims.iterrows()
+    ]
+    return claims
+
+
+def claims_frame(prepared: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """The prepared claims with whether the selection keeps each one."""
+    return prepared.assign(selected=selected_claims(prepared, selection))
 
 
 def _row_positions(claims: pd.DataFrame) -> pd.Series:
@@ -48,105 +62,108 @@ def _row_positions(claims: pd.DataFrame) -> pd.Series:
     return claims["contributor"].map(order) + spread
 
 
-def force_figure(
-    dataset: Dataset,
-    selection: Selection,
-    actor_names: dict[str, str],
-    citation_lookup: dict[str, str],
-    group_labels: dict[str, str],
-) -> go.Figure:
-    claims = claims_frame(dataset, selection).sort_values(["contributor", "date", "claim_id"])
-    numbered = claims[claims["personnel_high"].notna()].copy()
-    numbered["y"] = _row_positions(numbered)
-    figure = go.Figure()
-    for _, claim in numbered[numbered["personnel_high"] > numbered["personnel_low"]].iterrows():
-        figure.add_trace(
-            go.Scatter(
-                x=[claim["personnel_low"], claim["personnel_high"]],
-                y=[claim["y"], claim["y"]],
-                mode="lines",
-                hoverinfo="skip",
-                showlegend=False,
-                line={"width": 3, "color": charts.marker_colours(claim.to_frame().T)[0]},
-                opacity=1 if claim["selected"] else charts.DIMMED_OPACITY,
-            )
-        )
-    for status, group in numbered.groupby("status"):
-        figure.add_trace(
-            go.Scatter(
-                x=group["personnel_high"].astype(float),
-                y=group["y"],
-                mode="markers",
-                showlegend=False,
-                name=charts.STATUS_LABELS[status],
-                customdata=group["claim_id"],
-                marker={
+def force_figure(prepared: pd.DataFrame, selection: Selection, group_labels: dict[str, str]) -> go.Figure:
+    """The chart for a selection; claims outside it stay, dimmed. Built as one spec from the prepared claims."""
+    claims = claims_frame(prepared, selection)
+    numbered = [claim for claim in claims.to_dict("records") if not pd.isna(claim["personnel_high"])]
+    for claim in numbered:
+        claim["colour"] = palette.colour(claim["group_id"]) if claim["selected"] else palette.DIMMED
+        claim["opacity"] = 1 if claim["selected"] else charts.DIMMED_OPACITY
+    traces: list[dict] = [
+        {
+            "type": "scatter",
+            "x": [float(claim["personnel_low"]), float(claim["personnel_high"])],
+            "y": [claim["y"], claim["y"]],
+            "mode": "lines",
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "line": {"width": 3, "color": claim["colour"]},
+            "opacity": claim["opacity"],
+        }
+        for claim in numbered
+        if claim["personnel_high"] > claim["personnel_low"]
+    ]
+    statuses = list(dict.fromkeys(claim["status"] for claim in numbered))
+    for status in sorted(statuses):
+        group = [claim for claim in numbered if claim["status"] == status]
+        colours = [claim["colour"] for claim in group]
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [float(claim["personnel_high"]) for claim in group],
+                "y": [claim["y"] for claim in group],
+                "mode": "markers",
+                "showlegend": False,
+                "name": charts.STATUS_LABELS[status],
+                "customdata": [claim["claim_id"] for claim in group],
+                "marker": {
                     "symbol": charts.STATUS_SYMBOLS[status],
                     "size": 12,
-                    "color": charts.marker_colours(group),
-                    "opacity": [1 if selected else charts.DIMMED_OPACITY for selected in group["selected"]],
-                    "line": {"width": 2, "color": charts.marker_colours(group)},
+                    "color": colours,
+                    "opacity": [claim["opacity"] for claim in group],
+                    "line": {"width": 2, "color": colours},
                 },
-                hovertext=[
-                    charts.hover_text(row, actor_names, citation_lookup) + f"<br>Phase: {PHASE_LABELS[row['phase']]}"
-                    for _, row in group.iterrows()
-                ],
-                hoverinfo="text",
-            )
+                "hovertext": [claim["hover"] for claim in group],
+                "hoverinfo": "text",
+            }
         )
-    _label_whole_force(figure, numbered)
-    shown_groups = list(dict.fromkeys(numbered.loc[numbered["selected"], "group_id"]))
-    for trace in charts.legend_traces(shown_groups, group_labels, list(dict.fromkeys(numbered["status"]))):
-        figure.add_trace(trace)
-    ticks = list(range(len(ROWS)))
-    figure.update_yaxes(
-        tickvals=ticks,
-        ticktext=list(reversed(ROWS.values())),
-        range=[-0.6, len(ROWS) - 0.4],
-        showgrid=False,
-        fixedrange=True,
-    )
-    # A log scale: contingents of 70 and a force of 2,500 both need to be readable.
-    figure.update_xaxes(
-        title_text="Personnel (log scale)",
-        type="log",
-        tickvals=LOG_TICKS,
-        ticktext=[f"{tick:,}" for tick in LOG_TICKS],
-        range=[1.6, 3.85],
-    )
-    figure.update_layout(
-        height=560,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        hovermode="closest",
-        legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0, "font": {"size": 12}},
-        font=charts.FONT,
-    )
-    return figure
+    shown_groups = list(dict.fromkeys(claim["group_id"] for claim in numbered if claim["selected"]))
+    traces += charts.legend_traces(shown_groups, group_labels, statuses)
+    layout = {
+        "height": 560,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0, "font": {"size": 12}},
+        "font": charts.FONT,
+        "yaxis": {
+            "tickvals": list(range(len(ROWS))),
+            "ticktext": list(reversed(ROWS.values())),
+            "range": [-0.6, len(ROWS) - 0.4],
+            "showgrid": False,
+            "fixedrange": True,
+        },
+        # A log scale: contingents of 70 and a force of 2,500 both need to be readable.
+        "xaxis": {
+            "title": {"text": "Personnel (log scale)"},
+            "type": "log",
+            "tickvals": LOG_TICKS,
+            "ticktext": [f"{tick:,}" for tick in LOG_TICKS],
+            "range": [1.6, 3.85],
+        },
+        "annotations": _whole_force_labels(numbered),
+    }
+    # The spec is built from known keys only, so plotly's per-property validation is skipped.
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
-def _label_whole_force(figure: go.Figure, numbered: pd.DataFrame) -> None:
-    """Label the whole force's first official announcement and its latest official deployed figure."""
-    whole = numbered[(numbered["contributor"] == "CSTO") & (numbered["status"] == "official")].sort_values(
-        ["date", "claim_id"]
+def _whole_force_labels(numbered: list[dict]) -> list[dict]:
+    """Labels for the whole force's first official announcement and its latest official deployed figure."""
+    whole = sorted(
+        (claim for claim in numbered if claim["contributor"] == "CSTO" and claim["status"] == "official"),
+        key=lambda claim: (claim["date"], claim["claim_id"]),
     )
+    labels = []
     for phase, pick, shift in (("announced", 0, -38), ("deployed", -1, 38)):
-        of_phase = whole[whole["phase"] == phase]
-        if of_phase.empty:
+        of_phase = [claim for claim in whole if claim["phase"] == phase]
+        if not of_phase:
             continue
-        claim = of_phase.iloc[pick]
-        figure.add_annotation(
-            x=math.log10(float(claim["personnel_high"])),  # annotations on a log axis take the exponent
-            y=claim["y"],
-            ax=-70,
-            ay=shift,
-            showarrow=True,
-            arrowhead=0,
-            text=f"{phase}: {int(claim['personnel_high']):,}",
-            font={"size": 12},
+        claim = of_phase[pick]
+        labels.append(
+            {
+                "x": math.log10(float(claim["personnel_high"])),  # annotations on a log axis take the exponent
+                "y": claim["y"],
+                "ax": -70,
+                "ay": shift,
+                "showarrow": True,
+                "arrowhead": 0,
+                "text": f"{phase}: {int(claim['personnel_high']):,}",
+                "font": {"size": 12},
+            }
         )
+    return labels
 
 
-def claims_without_numbers(dataset: Dataset, selection: Selection) -> pd.DataFrame:
-    """Selected claims that give no number (e.g. "one company"): written out under the chart."""
-    claims = claims_frame(dataset, selection)
+def claims_without_numbers(claims: pd.DataFrame) -> pd.DataFrame:
+    """Selected claims that give no number (e.g. "one company"), written out under the chart; `claims` comes
+    from claims_frame."""
     return claims[claims["selected"] & claims["personnel_high"].isna()]

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
-from components import casualty_chart, downloads, map_almaty, map_kazakhstan, maps, quote_table
+from components import casualty_chart, downloads, force_chart, map_almaty, map_kazakhstan, maps, quote_table
 from components.citations import citations
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
 
@@ -40,12 +39,12 @@ def load(path: str) -> LoadResult:
 
 
 @st.cache_resource(show_spinner=False)
-def kazakhstan_base(path: str) -> list[pdk.Layer]:
+def kazakhstan_base(path: str) -> tuple[str, ...]:
     return map_kazakhstan.base_layers(load(path).dataset)
 
 
 @st.cache_resource(show_spinner=False)
-def almaty_base(path: str) -> list[pdk.Layer]:
+def almaty_base(path: str) -> tuple[str, ...]:
     return map_almaty.base_layers(load(path).dataset)
 
 
@@ -65,12 +64,31 @@ def package_zip(path: str) -> bytes:
 
 
 @st.cache_resource(show_spinner=False)
+def actor_names(path: str) -> dict[str, str]:
+    actors = load(path).dataset["actors"]
+    return dict(zip(actors["actor_id"], actors["name"], strict=True))
+
+
+@st.cache_resource(show_spinner=False)
 def casualty_claims(path: str) -> pd.DataFrame:
-    dataset = load(path).dataset
-    names = dict(zip(dataset["actors"]["actor_id"], dataset["actors"]["name"], strict=True))
-    return casualty_chart.prepare(dataset, names, citation_lookup(path))
+    return casualty_chart.prepare(load(path).dataset, actor_names(path), citation_lookup(path))
+
+
+@st.cache_resource(show_spinner=False)
+def force_claims(path: str) -> pd.DataFrame:
+    return force_chart.prepare(load(path).dataset, actor_names(path), citation_lookup(path))
 
 
 @st.cache_resource(show_spinner=False)
 def place_positions(path: str) -> pd.DataFrame:
     return maps.place_positions(load(path).dataset)
+
+
+@st.cache_resource(show_spinner=False)
+def contingent_arcs(path: str) -> pd.DataFrame:
+    """An arc for every contingent leg with coordinates at both ends; a selection picks among them."""
+    dataset = load(path).dataset
+    every_arc, _ = map_kazakhstan.arcs(
+        dataset["contingent_movements"], place_positions(path), dataset, citation_lookup(path)
+    )
+    return every_arc

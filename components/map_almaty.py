@@ -36,24 +36,27 @@ def district_labels(dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def base_layers(dataset: Dataset) -> list[pdk.Layer]:
+def base_layers(dataset: Dataset) -> tuple[str, ...]:
+    """District outlines and names, serialized: the same for every selection."""
     districts = maps.rounded_geojson(dataset.boundaries["almaty_districts"], GEOMETRY_DECIMALS)
-    return [
-        maps.outline_layer("almaty-districts", districts, [120, 120, 120, 200], fill_rgba=[230, 159, 0, 12]),
-        pdk.Layer(
-            "TextLayer",
-            id="district-names",
-            data=district_labels(dataset),
-            get_position=["longitude", "latitude"],
-            get_text="label",
-            get_size=12,
-            size_units=maps.PIXELS,
-            font_family=maps.FONT_FAMILY,
-            get_color=[110, 110, 110, 220],
-            pickable=False,
-        ),
-    ]
+    return maps.serialized(
+        [
+            maps.outline_layer("almaty-districts", districts, [120, 120, 120, 200], fill_rgba=[230, 159, 0, 12]),
+            pdk.Layer(
+                "TextLayer",
+                id="district-names",
+                data=district_labels(dataset),
+                get_position=["longitude", "latitude"],
+                get_text="label",
+                get_size=12,
+                size_units=maps.PIXELS,
+                font_family=maps.FONT_FAMILY,
+                get_color=[110, 110, 110, 220],
+                pickable=False,
+            ),
+        ]
+    )
 
 
-def almaty_deck(base: list[pdk.Layer], points: pd.DataFrame) -> pdk.Deck:
-    return maps.deck([*base, *maps.point_layers(points, "sites", base_radius=7)], **VIEW)
+def almaty_deck(base: tuple[str, ...], points: pd.DataFrame) -> maps.DeckSpec:
+    return maps.deck(base, maps.point_layers(points, "sites", base_radius=7), **VIEW)

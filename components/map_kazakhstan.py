@@ -16,32 +16,35 @@ NARROW_VIEW = {"longitude": 57.0, "latitude": 47.0, "zoom": 1.1}  # a phone: the
 GEOMETRY_DECIMALS = 2  # about 1 km: finer than a pixel at the national zoom
 GEOMETRY_STEP = 0.12  # degrees between kept vertices: under a pixel at the national zoom (about 0.18° a pixel)
 CONTEXT_STEP = 0.3  # the contributing countries are context only: a coarser outline halves their payload
+ARC_LAYER_COLUMNS = ["source", "target", "width", "colour", "tooltip"]  # what the browser draws
 ARC_COLUMNS = ["movement_id", "contributor", "group_id", "direction", "source", "target", "width", "colour", "tooltip"]
 
 
-def base_layers(dataset: Dataset) -> list[pdk.Layer]:
-    """Country and region outlines: the same for every selection, so build them once."""
+def base_layers(dataset: Dataset) -> tuple[str, ...]:
+    """Country and region outlines, serialized: the same for every selection, so built once."""
     layers = dataset.boundaries
-    return [
-        maps.outline_layer(
-            "csto-countries",
-            maps.rounded_geojson(layers["csto_countries"], GEOMETRY_DECIMALS, CONTEXT_STEP),
-            [120, 120, 140, 160],
-            fill_rgba=[68, 119, 170, 18],
-        ),
-        maps.outline_layer(
-            "regions",
-            maps.rounded_geojson(layers["kazakhstan_regions"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
-            [150, 150, 150, 140],
-        ),
-        maps.outline_layer(
-            "kazakhstan",
-            maps.rounded_geojson(layers["kazakhstan"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
-            [128, 128, 128, 255],
-            fill_rgba=[230, 159, 0, 14],
-            width_pixels=2,
-        ),
-    ]
+    return maps.serialized(
+        [
+            maps.outline_layer(
+                "csto-countries",
+                maps.rounded_geojson(layers["csto_countries"], GEOMETRY_DECIMALS, CONTEXT_STEP),
+                [120, 120, 140, 160],
+                fill_rgba=[68, 119, 170, 18],
+            ),
+            maps.outline_layer(
+                "regions",
+                maps.rounded_geojson(layers["kazakhstan_regions"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
+                [150, 150, 150, 140],
+            ),
+            maps.outline_layer(
+                "kazakhstan",
+                maps.rounded_geojson(layers["kazakhstan"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
+                [128, 128, 128, 255],
+                fill_rgba=[230, 159, 0, 14],
+                width_pixels=2,
+            ),
+        ]
+    )
 
 
 def reference_figures(dataset: Dataset) -> pd.DataFrame:
@@ -117,11 +120,18 @@ def arcs(
     return pd.DataFrame(rows, columns=ARC_COLUMNS), undrawn
 
 
+def selected_arcs(every_arc: pd.DataFrame, movements: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The arcs of the selected legs, from `arcs` built once for every leg, and how many selected legs have no
+    arc for want of a coordinate."""
+    chosen = every_arc[every_arc["movement_id"].isin(set(movements["movement_id"]))]
+    return chosen, len(movements) - len(chosen)
+
+
 def arc_layer(arc_rows: pd.DataFrame) -> pdk.Layer:
     return pdk.Layer(
         "ArcLayer",
         id="csto-arcs",
-        data=arc_rows,
+        data=arc_rows[ARC_LAYER_COLUMNS].to_dict("records"),
         get_source_position="source",
         get_target_position="target",
         get_source_color="colour",
@@ -136,10 +146,10 @@ def arc_layer(arc_rows: pd.DataFrame) -> pdk.Layer:
 
 
 def kazakhstan_deck(
-    base: list[pdk.Layer], points: pd.DataFrame, arc_rows: pd.DataFrame, narrow: bool = False
-) -> pdk.Deck:
-    layers = list(base)
+    base: tuple[str, ...], points: pd.DataFrame, arc_rows: pd.DataFrame, narrow: bool = False
+) -> maps.DeckSpec:
+    layers = []
     if len(arc_rows):
         layers.append(arc_layer(arc_rows))
     layers += maps.point_layers(points, "events", base_radius=5)
-    return maps.deck(layers, **(NARROW_VIEW if narrow else VIEW))
+    return maps.deck(base, layers, **(NARROW_VIEW if narrow else VIEW))

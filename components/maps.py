@@ -6,7 +6,9 @@ so nothing is fetched from a tile server and the maps work offline.
 
 from __future__ import annotations
 
+import functools
 import json
+from dataclasses import dataclass, field
 
 import pandas as pd
 import pydeck as pdk
@@ -149,11 +151,14 @@ def events_by_place(events: pd.DataFrame, positions: pd.DataFrame, citation_look
     return pd.DataFrame(rows, columns=POINT_COLUMNS)
 
 
+POINT_LAYER_COLUMNS = ["longitude", "latitude", "colour", "tooltip"]  # what the browser draws; nothing more is sent
+
+
 def point_layers(points: pd.DataFrame, layer_prefix: str, base_radius: float) -> list[pdk.Layer]:
     """Filled circles sized by reported deaths; rings where no death figure is known (unknown is not zero)."""
-    known = points[points["deaths_known"].notna()].copy()
-    unknown = points[points["deaths_known"].isna()].copy()
-    known["radius"] = base_radius + 2.5 * known["deaths_known"].astype(float) ** 0.5
+    known = points[points["deaths_known"].notna()]
+    unknown = points[points["deaths_known"].isna()]
+    sized = known[POINT_LAYER_COLUMNS].assign(radius=base_radius + 2.5 * known["deaths_known"].astype(float) ** 0.5)
     common = {
         "get_position": ["longitude", "latitude"],
         "radius_units": PIXELS,
@@ -164,7 +169,7 @@ def point_layers(points: pd.DataFrame, layer_prefix: str, base_radius: float) ->
         pdk.Layer(
             "ScatterplotLayer",
             id=f"{layer_prefix}-unknown-deaths",
-            data=unknown,
+            data=unknown[POINT_LAYER_COLUMNS].to_dict("records"),
             stroked=True,
             filled=True,
             get_fill_color=[255, 255, 255, 160],
@@ -177,7 +182,7 @@ def point_layers(points: pd.DataFrame, layer_prefix: str, base_radius: float) ->
         pdk.Layer(
             "ScatterplotLayer",
             id=f"{layer_prefix}-known-deaths",
-            data=known,
+            data=sized.to_dict("records"),
             stroked=True,
             filled=True,
             get_fill_color="colour",
@@ -190,18 +195,47 @@ def point_layers(points: pd.DataFrame, layer_prefix: str, base_radius: float) ->
     ]
 
 
-class CompactDeck(pdk.Deck):
-    """A Deck whose JSON spec carries no indentation. pydeck indents by default, which made the national map's
-    spec over six times larger on the wire."""
+def compact_json(value: object) -> str:
+    """pydeck's own serialization, without the indentation it adds by default (six times the bytes)."""
+    return json.dumps(value, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+def serialized(layers: list[pdk.Layer]) -> tuple[str, ...]:
+    """Layers as JSON, once: the boundary layers are most of a map's bytes and the same for every reader."""
+    return tuple(compact_json(layer) for layer in layers)
+
+
+@functools.cache
+def _view_spec(longitude: float, latitude: float, zoom: float) -> tuple[str, str]:
+    """A deck's JSON around its layer list, split there: pydeck's own spec for the view, built once per view
+    (building a pdk.Deck costs milliseconds, on every run)."""
+    view = pdk.ViewState(longitude=longitude, latitude=latitude, zoom=zoom, pitch=0, bearing=0)
+    spec = compact_json(pdk.Deck(layers=[], initial_view_state=view, map_provider=None, tooltip=TOOLTIP))
+    before, marker, after = spec.partition('"layers":[]')
+    if not marker:
+        raise ValueError(f"pydeck's spec has no empty layer list to fill: {spec[:200]}")
+    return before + '"layers":[', "]" + after
+
+
+@dataclass
+class DeckSpec:
+    """What st.pydeck_chart reads from a pydeck Deck (its JSON and tooltip), with the fixed layers serialized
+    once per process and only the selection's layers on each run."""
+
+    fixed_layers: tuple[str, ...]
+    layers: list[pdk.Layer]
+    longitude: float
+    latitude: float
+    zoom: float
+    _tooltip: dict = field(default_factory=lambda: dict(TOOLTIP))
+    mapbox_key: None = None
+    deck_widget: None = None
+    width: None = None
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        head, tail = _view_spec(self.longitude, self.latitude, self.zoom)
+        return head + ",".join([*self.fixed_layers, *(compact_json(layer) for layer in self.layers)]) + tail
 
 
-def deck(layers: list[pdk.Layer], longitude: float, latitude: float, zoom: float) -> pdk.Deck:
-    return CompactDeck(
-        layers=layers,
-        initial_view_state=pdk.ViewState(longitude=longitude, latitude=latitude, zoom=zoom, pitch=0, bearing=0),
-        map_provider=None,
-        tooltip=TOOLTIP,
-    )
+def deck(fixed_layers: tuple[str, ...], layers: list[pdk.Layer], longitude: float, latitude: float, zoom: float):
+    return DeckSpec(fixed_layers, layers, longitude, latitude, zoom)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import map_kazakhstan
 from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
 from tests.conftest import ROOT
@@ -91,7 +92,9 @@ def test_contributor_groups_filter_the_arcs(dataset: Dataset) -> None:
     movements = dataset["contingent_movements"]
     everyone = layer(decks(run_app())[0], "csto-arcs")["data"]
     others = layer(decks(run_app({"actor": group_label(dataset, "csto-members")}))[0], "csto-arcs")["data"]
-    assert {arc["contributor"] for arc in others} == set(movements["contributor"]) - {"RUS"}
+    names = map_kazakhstan.CONTRIBUTOR_NAMES
+    drawn = {arc["tooltip"].split(":", 1)[0] for arc in others}
+    assert drawn == {names[contributor] for contributor in set(movements["contributor"]) - {"RUS"}}
     assert len(others) < len(everyone)
 
 

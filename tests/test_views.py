@@ -156,6 +156,16 @@ def test_arcs_for_every_located_leg(dataset: Dataset, lookup) -> None:
     assert list(widths.loc[order]) == sorted(widths), "wider arcs for larger claimed contingents"
 
 
+def test_a_selection_picks_its_arcs_from_those_built_once(dataset: Dataset, lookup) -> None:
+    movements = dataset["contingent_movements"]
+    every_arc, undrawn = map_kazakhstan.arcs(movements, maps.place_positions(dataset), dataset, lookup)
+    belarus = movements[movements["contributor"] == "BLR"]
+    chosen, missing = map_kazakhstan.selected_arcs(every_arc, belarus)
+    assert set(chosen["contributor"]) == {"BLR"} and len(chosen) + missing == len(belarus)
+    assert missing == undrawn >= 1, "the Belarusian leg to Zhetygen has no sourced coordinate"
+    assert map_kazakhstan.selected_arcs(every_arc, movements.iloc[0:0])[1] == 0
+
+
 def test_arc_width_uses_official_figures_before_media_ones(dataset: Dataset) -> None:
     figures = map_kazakhstan.reference_figures(dataset).set_index("contributor")
     claims = dataset["force_deployments"]
@@ -244,11 +254,12 @@ def test_casualty_chart_without_later_reports_stops_at_the_window(dataset: Datas
 
 def test_force_chart_labels_announced_and_deployed(dataset: Dataset, names, lookup) -> None:
     labels = filters.group_labels(dataset)
-    figure = force_chart.force_figure(dataset, ALL, names, lookup, labels)
+    prepared_forces = force_chart.prepare(dataset, names, lookup)
+    figure = force_chart.force_figure(prepared_forces, ALL, labels)
     assert marker_points(figure) == dataset["force_deployments"]["personnel_high"].notna().sum()
     texts = {annotation.text for annotation in figure.layout.annotations}
     assert {"announced: 2,500", "deployed: 2,030"} <= texts
-    unnumbered = force_chart.claims_without_numbers(dataset, ALL)
+    unnumbered = force_chart.claims_without_numbers(force_chart.claims_frame(prepared_forces, ALL))
     assert set(unnumbered["contributor"]) == {"BLR"}
 
 
@@ -288,7 +299,7 @@ def test_downloads_write_rows_exactly_as_the_package_stores_them(dataset: Datase
     assert list(csv.DictReader(io.StringIO(written))) == original
 
 
-def test_download_of_a_selection_has_only_its_rows(dataset: Dataset, prepared) -> None:
+def test_download_of_a_selection_has_only_its_rows(dataset: Dataset, prepared, names, lookup) -> None:
     selection = filters.Selection(groups=("us",))
     frame = quote_table.filter_quotes(quote_table.quotes_frame(dataset), selection)
     events = filters.filter_events(dataset, selection)
@@ -297,7 +308,7 @@ def test_download_of_a_selection_has_only_its_rows(dataset: Dataset, prepared) -
         frame,
         events,
         casualty_chart.claims_frame(prepared, selection),
-        force_chart.claims_frame(dataset, selection),
+        force_chart.claims_frame(force_chart.prepare(dataset, names, lookup), selection),
     )
     by_name = {name: (label, rows) for label, name, rows in tables}
     assert sorted(by_name["quotes"][1]["quote_id"]) == sorted(frame["quote_id"])
