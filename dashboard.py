@@ -72,7 +72,8 @@ with st.sidebar:
         max_chars=links.SEARCH_MAX_CHARS,
         placeholder="a word or a name",
     )
-    share = links.share_query(chosen_labels, window, (first_day, last_day), include_later, search)
+    open_panels = tuple(panel for panel in links.PANELS if st.query_params.get(panel) == "true")
+    share = links.share_query(chosen_labels, window, (first_day, last_day), include_later, search, open_panels)
     st.subheader("Share this view")
     st.caption("This link opens the page with the same filters.")
     # A plain text field: readers select and copy it, and it needs no extra script in the browser.
@@ -281,38 +282,40 @@ st.markdown(
     "shown only where a source states them; places without one are not mapped or are shown at their city's centre."
 )
 shown_sources = citations.sources_used(dataset, [shown_quotes, events, chosen_casualties, chosen_forces, movements])
-st.subheader(f"Sources used by this view ({len(shown_sources)})")
-st.dataframe(
-    shown_sources[
-        [
-            "source_id",
-            "publisher",
-            "original_publisher",
-            "publisher_type",
-            "title",
-            "published",
-            "language",
-            "url",
-            "reliability_note",
-            "rows_citing",
-        ]
-    ].fillna(""),
-    hide_index=True,
-    width="stretch",
-    height=320,
-    column_config={
-        "source_id": "ID",
-        "publisher": "Publisher",
-        "original_publisher": "Text from",
-        "publisher_type": "Kind",
-        "title": "Title",
-        "published": "Published",
-        "language": "Language",
-        "url": st.column_config.LinkColumn("Link", display_text="open ↗"),
-        "reliability_note": "Read with care because",
-        "rows_citing": "Rows citing",
-    },
-)
+# Closed panels are not built: their rows reach the browser only when a reader opens them (and the URL says so).
+sources_panel = st.expander(f"Sources used by this view ({len(shown_sources)})", key=links.SOURCES, bind="query-params")
+if sources_panel.open:
+    sources_panel.dataframe(
+        shown_sources[
+            [
+                "source_id",
+                "publisher",
+                "original_publisher",
+                "publisher_type",
+                "title",
+                "published",
+                "language",
+                "url",
+                "reliability_note",
+                "rows_citing",
+            ]
+        ].fillna(""),
+        hide_index=True,
+        width="stretch",
+        height=320,
+        column_config={
+            "source_id": "ID",
+            "publisher": "Publisher",
+            "original_publisher": "Text from",
+            "publisher_type": "Kind",
+            "title": "Title",
+            "published": "Published",
+            "language": "Language",
+            "url": st.column_config.LinkColumn("Link", display_text="open ↗"),
+            "reliability_note": "Read with care because",
+            "rows_citing": "Rows citing",
+        },
+    )
 st.subheader("Corrections and departures from sources")
 st.dataframe(
     dataset["corrections"].drop(columns="source_ids").fillna(""),
@@ -337,6 +340,9 @@ st.markdown(
         + [f"- Map layer “{layer['title']}”: {layer['attribution']}." for layer in descriptor["x-boundaries"]]
     )
 )
-with st.expander("Data dictionary"):
-    st.caption("Every field of every table, from `datapackage.json`; `data/README.md` has the tables' descriptions.")
-    st.dataframe(dictionary_rows(descriptor), hide_index=True, width="stretch")
+dictionary_panel = st.expander("Data dictionary", key=links.DICTIONARY, bind="query-params")
+if dictionary_panel.open:
+    dictionary_panel.caption(
+        "Every field of every table, from `datapackage.json`; `data/README.md` has the tables' descriptions."
+    )
+    dictionary_panel.dataframe(dictionary_rows(descriptor), hide_index=True, width="stretch")

@@ -5,6 +5,7 @@ Parameters (all optional; a missing one means its default):
     dates   first and last day of the window (ISO)   ?dates=2022-01-05&dates=2022-01-10
     later   include official reports after the window (`true` by default)   ?later=false
     q       quote search text                        ?q=terrorists
+    sources, dictionary   open the list of sources the view uses, or the data dictionary   ?sources=true
 
 Streamlit binds the widgets to these parameters and silently drops values it cannot use; this
 module finds those values first, so the page can say what it ignored.
@@ -18,7 +19,9 @@ from datetime import date
 from urllib.parse import urlencode
 
 ACTOR, DATES, LATER, SEARCH = "actor", "dates", "later", "q"
-KNOWN = {ACTOR, DATES, LATER, SEARCH}
+SOURCES, DICTIONARY = "sources", "dictionary"
+PANELS = (SOURCES, DICTIONARY)  # closed by default; their contents are built only when open
+KNOWN = {ACTOR, DATES, LATER, SEARCH, *PANELS}
 RESERVED = {"embed", "embed_options"}  # Streamlit's own display options
 SEARCH_MAX_CHARS = 200
 SHOWN_CHARS = 40
@@ -77,9 +80,10 @@ def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: 
                     f"the order of the dates, which were reversed (read as {window[0]:%-d} to {window[1]:%-d %B})"
                 )
 
-    later = params.get(LATER, [])
-    if later and (len(later) != 1 or later[0] not in ("true", "false")):
-        notices.append(f"later “{shown(' '.join(later))}”: it takes `true` or `false`")
+    for switch in (LATER, *PANELS):
+        values = params.get(switch, [])
+        if values and (len(values) != 1 or values[0] not in ("true", "false")):
+            notices.append(f"{switch} “{shown(' '.join(values))}”: it takes `true` or `false`")
 
     search = params.get(SEARCH, [])
     if len(search) > 1:
@@ -90,7 +94,12 @@ def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: 
 
 
 def share_query(
-    actors: list[str], window: tuple[date, date], default_window: tuple[date, date], include_later: bool, search: str
+    actors: list[str],
+    window: tuple[date, date],
+    default_window: tuple[date, date],
+    include_later: bool,
+    search: str,
+    open_panels: tuple[str, ...] = (),
 ) -> str:
     """The query string for a view, in the same form the bound widgets write, defaults left out."""
     pairs: list[tuple[str, str]] = [(ACTOR, label) for label in actors]
@@ -100,4 +109,5 @@ def share_query(
         pairs.append((LATER, "false"))
     if search:
         pairs.append((SEARCH, search))
+    pairs += [(panel, "true") for panel in PANELS if panel in open_panels]
     return urlencode(pairs)

@@ -16,6 +16,7 @@ NARROW_VIEW = {"longitude": 57.0, "latitude": 47.0, "zoom": 1.1}  # a phone: the
 GEOMETRY_DECIMALS = 2  # about 1 km: finer than a pixel at the national zoom
 GEOMETRY_STEP = 0.12  # degrees between kept vertices: under a pixel at the national zoom (about 0.18° a pixel)
 CONTEXT_STEP = 0.3  # the contributing countries are context only: a coarser outline halves their payload
+CONTEXT_DECIMALS = 1  # about 10 km, a third of CONTEXT_STEP
 ARC_LAYER_COLUMNS = ["source", "target", "width", "colour", "tooltip"]  # what the browser draws
 ARC_COLUMNS = ["movement_id", "contributor", "group_id", "direction", "source", "target", "width", "colour", "tooltip"]
 
@@ -27,7 +28,7 @@ def base_layers(dataset: Dataset) -> tuple[str, ...]:
         [
             maps.outline_layer(
                 "csto-countries",
-                maps.rounded_geojson(layers["csto_countries"], GEOMETRY_DECIMALS, CONTEXT_STEP),
+                maps.rounded_geojson(layers["csto_countries"], CONTEXT_DECIMALS, CONTEXT_STEP),
                 [120, 120, 140, 160],
                 fill_rgba=[68, 119, 170, 18],
             ),

@@ -28,7 +28,7 @@ FONT_FAMILY = pdk.types.String("Source Sans Pro, Helvetica, Arial, sans-serif")
 def rounded_geojson(layer: dict, decimals: int, min_step: float = 0.0) -> dict:
     """A lighter copy of a FeatureCollection for drawing: coordinates rounded to `decimals`, and vertices closer
     than `min_step` degrees to the last one kept dropped (radial-distance simplification). Rings that collapse
-    are left out."""
+    are left out, and so are the features' properties: outlines are not pickable, so the browser never reads them."""
 
     def ring(points: list) -> list:
         out: list = []
@@ -48,7 +48,7 @@ def rounded_geojson(layer: dict, decimals: int, min_step: float = 0.0) -> dict:
         return {"type": "MultiPolygon", "coordinates": kept}
 
     features = [
-        {"type": "Feature", "properties": feature.get("properties", {}), "geometry": geometry(feature["geometry"])}
+        {"type": "Feature", "properties": {}, "geometry": geometry(feature["geometry"])}
         for feature in layer["features"]
     ]
     return {"type": "FeatureCollection", "features": features}

@@ -117,6 +117,27 @@ def test_search_from_the_url_narrows_the_quotes() -> None:
     assert len(table) < len(everything)
 
 
+def test_closed_panels_send_nothing_and_a_link_opens_them(dataset: Dataset) -> None:
+    closed = run_app()
+    labels = [expander.label for expander in closed.expander]
+    sources_label = next(label for label in labels if label.startswith("Sources used by this view"))
+    assert "Data dictionary" in labels
+    assert [len(frame.value) for frame in closed.dataframe] == [len(dataset["quotes"]), len(dataset["corrections"])]
+
+    opened = run_app({"sources": "true", "dictionary": "true", "actor": group_label(dataset, "us")})
+    assert not opened.warning
+    quotes, sources, corrections, dictionary = (frame.value for frame in opened.dataframe)
+    assert f"({len(sources)})" in next(e.label for e in opened.expander if e.label.startswith("Sources used"))
+    assert len(sources) < int(sources_label.rsplit("(", 1)[1].rstrip(")")), "the selection's sources only"
+    us_quotes = set(quotes["quote_id"])
+    quoted = dataset["quotes"][dataset["quotes"]["quote_id"].isin(us_quotes)]
+    assert {source for ids in quoted["source_ids"] for source in ids} <= set(sources["source_id"])
+    fields = sum(len(resource["schema"]["fields"]) for resource in dataset.descriptor["resources"])
+    assert len(dictionary) == fields
+    share = next(field.value for field in opened.text_input if field.label == "Link to this view")
+    assert "sources=true" in share and "dictionary=true" in share
+
+
 @pytest.mark.parametrize(
     "group_id",
     [

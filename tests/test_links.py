@@ -39,7 +39,7 @@ values = st.one_of(
     st.sampled_from(["2022-13-01", "2022-01-32", "01/05/2022", "true", "false", "TRUE", "1"]),
 )
 keys = st.one_of(
-    st.sampled_from(["actor", "dates", "later", "q", "embed", "embed_options", "utm_source"]),
+    st.sampled_from(["actor", "dates", "later", "q", "sources", "dictionary", "embed", "embed_options", "utm_source"]),
     st.text(min_size=1, max_size=12),
 )
 queries = st.dictionaries(keys, st.lists(values, min_size=1, max_size=3), max_size=6)
@@ -62,6 +62,9 @@ def test_every_ignored_part_of_a_link_is_named(params: dict[str, list[str]]) -> 
         assert FIRST <= reading.dates[0] <= reading.dates[1] <= LAST
     elif "dates" in params:
         assert "dates" in text
+    for switch in ("later", *links.PANELS):
+        if switch in params and params[switch] not in (["true"], ["false"]):
+            assert f"{switch} “" in text
     for notice in reading.notices:
         assert "<" not in notice.replace("\\<", "") and len(notice) < 400, "notices are short, inert text"
 
@@ -72,6 +75,8 @@ def test_valid_links_raise_no_notice() -> None:
         "dates": ["2022-01-05", "2022-01-09"],
         "later": ["false"],
         "q": ["Russians"],
+        "sources": ["true"],
+        "dictionary": ["false"],
         "embed": ["true"],
     }
     reading = links.read_link(params, LABELS, FIRST, LAST)
@@ -81,13 +86,15 @@ def test_valid_links_raise_no_notice() -> None:
 def test_share_query_round_trips_through_the_reader() -> None:
     from urllib.parse import parse_qs
 
-    query = links.share_query(["United States"], (date(2022, 1, 3), date(2022, 1, 8)), (FIRST, LAST), False, "a b")
+    window = (date(2022, 1, 3), date(2022, 1, 8))
+    query = links.share_query(["United States"], window, (FIRST, LAST), False, "a b", (links.DICTIONARY,))
     params = parse_qs(query)
     assert params == {
         "actor": ["United States"],
         "dates": ["2022-01-03", "2022-01-08"],
         "later": ["false"],
         "q": ["a b"],
+        "dictionary": ["true"],
     }
     assert links.read_link(params, LABELS, FIRST, LAST).notices == ()
     assert links.share_query([], (FIRST, LAST), (FIRST, LAST), True, "") == ""
