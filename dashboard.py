@@ -88,8 +88,11 @@ selection = filters.Selection(
     search=search[: links.SEARCH_MAX_CHARS],
     window_end=last_day,
 )
-if reading.notices:
-    st.warning("This link asked for things the page cannot show, so it ignored " + "; ".join(reading.notices) + ".")
+# Optional notes sit in containers of their own (or at the end of one), so a note that comes and goes never shifts
+# the elements after it: Streamlit would take those for new elements and redraw them from scratch.
+with st.container():
+    if reading.notices:
+        st.warning("This link asked for things the page cannot show, so it ignored " + "; ".join(reading.notices) + ".")
 st.caption(
     f"Showing **{summaries.selection_phrase(chosen_labels)}**, {selection.start:%-d}–{selection.end:%-d %B %Y}"
     + (", with later official reports" if include_later else "")
@@ -109,8 +112,9 @@ national_points = maps.events_by_place(events, positions, citation_lookup)
 almaty_points = maps.events_by_place(map_almaty.in_almaty(events, dataset), positions, citation_lookup)
 arc_rows, undrawn_legs = map_kazakhstan.selected_arcs(loader.contingent_arcs(DATA), movements)
 present = {*national_points["group_id"], *almaty_points["group_id"], *arc_rows["group_id"]}
-if present:
-    st.html(legend.colour_key([(group, labels[group]) for group in labels if group in present]))
+with st.container():
+    if present:
+        st.html(legend.colour_key([(group, labels[group]) for group in labels if group in present]))
 
 national, city = st.columns([3, 2])
 with national:
@@ -155,47 +159,51 @@ st.header("How the toll was counted")
 prepared_casualties = loader.casualty_claims(DATA)
 casualty_claims = casualty_chart.claims_frame(prepared_casualties, selection)
 chosen_casualties = casualty_claims[casualty_claims["selected"]]
-st.caption(
-    f"{summaries.count_of(len(chosen_casualties), len(casualty_claims), 'casualty, detention and crowd figures')} "
-    "are from the selection. Each point is one claim at the date it was made public; a grey line joins a claim to the "
-    "earlier one it revised. Ranges are drawn as vertical bars."
-)
-if chosen_casualties.empty:
-    st.info(
-        "No casualty, detention or crowd figures were claimed by this selection in these dates; other "
-        "claimants' figures are shown dimmed."
+with st.container():
+    st.caption(
+        f"{summaries.count_of(len(chosen_casualties), len(casualty_claims), 'casualty, detention and crowd figures')}"
+        " are from the selection. Each point is one claim at the date it was made public; a grey line joins a claim "
+        "to the earlier one it revised. Ranges are drawn as vertical bars."
     )
+    if chosen_casualties.empty:
+        st.info(
+            "No casualty, detention or crowd figures were claimed by this selection in these dates; other "
+            "claimants' figures are shown dimmed."
+        )
 st.plotly_chart(
     casualty_chart.casualty_figure(prepared_casualties, casualty_chart.milestones(dataset), selection, labels),
     width="stretch",
     alt=summaries.claims_alt(casualty_claims, "casualty, detention and crowd figures"),
     config={"displaylogo": False},
 )
-unnumbered = casualty_chart.claims_without_numbers(casualty_claims)
-if len(unnumbered):
-    st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
+with st.container():
+    unnumbered = casualty_chart.claims_without_numbers(casualty_claims)
+    if len(unnumbered):
+        st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
 
 # FORCE-SIZE CLAIMS --------------------------------------------------------------------------------------
 st.header("How many troops the CSTO sent")
 prepared_forces = loader.force_claims(DATA)
 force_claims = force_chart.claims_frame(prepared_forces, selection)
 chosen_forces = force_claims[force_claims["selected"]]
-st.caption(
-    f"{summaries.count_of(len(chosen_forces), len(force_claims), 'force-size claims')} are from the selection. "
-    "Filled markers are official figures, open ones media reports; triangles are media figures far from every "
-    "official one."
-)
-if chosen_forces.empty:
-    st.info("No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.")
+with st.container():
+    st.caption(
+        f"{summaries.count_of(len(chosen_forces), len(force_claims), 'force-size claims')} are from the selection. "
+        "Filled markers are official figures, open ones media reports; triangles are media figures far from every "
+        "official one."
+    )
+    if chosen_forces.empty:
+        st.info("No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.")
 st.plotly_chart(
     force_chart.force_figure(prepared_forces, selection, labels),
     width="stretch",
     alt=summaries.claims_alt(force_claims, "force-size claims"),
     config={"displaylogo": False},
 )
-unnumbered_forces = force_chart.claims_without_numbers(force_claims)
-if len(unnumbered_forces):
-    st.caption(summaries.unnumbered(unnumbered_forces, actor_names, "Claims without a number, not drawn"))
+with st.container():
+    unnumbered_forces = force_chart.claims_without_numbers(force_claims)
+    if len(unnumbered_forces):
+        st.caption(summaries.unnumbered(unnumbered_forces, actor_names, "Claims without a number, not drawn"))
 
 # QUOTES -------------------------------------------------------------------------------------------------
 st.header("What they said")
@@ -346,3 +354,6 @@ if dictionary_panel.open:
         "Every field of every table, from `datapackage.json`; `data/README.md` has the tables' descriptions."
     )
     dictionary_panel.dataframe(dictionary_rows(descriptor), hide_index=True, width="stretch")
+
+# Once per process, after the first full run: see loader.freeze_long_lived_objects.
+loader.freeze_long_lived_objects()

@@ -165,7 +165,7 @@ def casualty_figure(
                             "font": {"size": 11, "color": "#888888"},
                         }
                     )
-    shapes, milestone_labels = _milestones(milestones, selection, panel, len(categories))
+    shapes, milestone_labels = _milestones(milestones, selection, panel)
     annotations += milestone_labels
     shown_groups = list(dict.fromkeys(claim["group_id"] for claim in visible if claim["selected"]))
     statuses = [status for status in charts.STATUS_SYMBOLS if any(c["status"] == status for c in visible)]
@@ -267,29 +267,28 @@ def milestones(dataset: Dataset) -> pd.DataFrame:
     return events[events["milestone"].notna()]
 
 
-def _milestones(
-    milestones: pd.DataFrame, selection: Selection, panel: Panels, rows: int
-) -> tuple[list[dict], list[dict]]:
-    """Dotted lines in the first column at the milestone events, labelled above the top panel."""
+def _milestones(milestones: pd.DataFrame, selection: Selection, panel: Panels) -> tuple[list[dict], list[dict]]:
+    """A dotted line down the first column at each milestone event, labelled above the top panel. One line spans
+    every row (the rows share their dates), rather than one per panel: a ninth of the shapes to draw."""
     shapes, labels = [], []
+    bottom, top = panel.y_domain(panel.rows)[0], panel.y_domain(1)[1]
     for index, (_, event) in enumerate(milestones.iterrows()):
         day = event["date"].date()
         if not selection.start <= day <= min(selection.end, selection.window_end):
             continue
-        for row in range(1, rows + 1):
-            x_name, y_name = panel.axes(row, 1)
-            shapes.append(
-                {
-                    "type": "line",
-                    "xref": x_name,
-                    "yref": f"{y_name} domain",
-                    "x0": day.isoformat(),
-                    "x1": day.isoformat(),
-                    "y0": 0,
-                    "y1": 1,
-                    "line": {"width": 1, "dash": "dot", "color": "#888888"},
-                }
-            )
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": day.isoformat(),
+                "x1": day.isoformat(),
+                "y0": bottom,
+                "y1": top,
+                "layer": "below",
+                "line": {"width": 1, "dash": "dot", "color": "#888888"},
+            }
+        )
         labels.append(
             {
                 "x": day.isoformat(),

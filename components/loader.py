@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,16 @@ def load(path: str) -> LoadResult:
         return LoadResult(load_dataset(Path(path)), None)
     except DatasetError as error:
         return LoadResult(None, report(error.problems))
+
+
+@st.cache_resource(show_spinner=False)
+def freeze_long_lived_objects() -> bool:
+    """Move everything alive after the first full run (libraries, the dataset, the caches below) out of the
+    garbage collector's reach. Streamlit runs a full collection after every script run; walking these objects
+    each time cost 60-100 ms a run and held the lock the server needs to send the run's last messages."""
+    gc.collect()
+    gc.freeze()
+    return True
 
 
 # Derived once per process: the same for every reader and every selection.

@@ -138,6 +138,31 @@ def test_closed_panels_send_nothing_and_a_link_opens_them(dataset: Dataset) -> N
     assert "sources=true" in share and "dictionary=true" in share
 
 
+def view_positions(app: AppTest) -> dict[tuple[int, ...], str]:
+    """Where each map, chart and table sits in the page's element tree, by its path of child indices."""
+    found: dict[tuple[int, ...], str] = {}
+
+    def walk(node, path: tuple[int, ...]) -> None:
+        for index, child in getattr(node, "children", {}).items():
+            if child.type in ("deck_gl_json_chart", "plotly_chart", "arrow_data_frame", "dataframe"):
+                found[(*path, index)] = child.type
+            walk(child, (*path, index))
+
+    walk(app.main, ())
+    return found
+
+
+def test_notes_that_come_and_go_never_move_the_views(dataset: Dataset) -> None:
+    # A view whose position changes is a new element to the browser, which then redraws it from scratch.
+    default = view_positions(run_app())
+    assert sorted(default.values()).count("plotly_chart") == 2 and len(default) >= 5
+    charts = {path for path, kind in default.items() if kind == "plotly_chart"}
+    for group_id in ("kz-gov", "us", "csto-members", "opposition"):
+        selected = view_positions(run_app({"actor": group_label(dataset, group_id)}))
+        assert selected.items() <= default.items(), f"{group_id}: a view moved"
+        assert charts <= selected.keys(), f"{group_id}: the charts are always drawn"
+
+
 @pytest.mark.parametrize(
     "group_id",
     [
