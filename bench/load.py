@@ -9,8 +9,14 @@ Real websocket sessions rather than browser contexts: thirty Chromium contexts w
 cores for drawing, so the browser, not the server, would be measured.
 
 It reports sessions held, reruns done, errors (target 0), exceptions in the server log (target 0), p50/p95 rerun
-latency, and the server's memory at the start, after each round (target: no growth across the rounds), and
-writes bench/results/load.json. Traffic goes to 127.0.0.1 only; sessions and time are capped.
+latency, and the server's memory at the start, in the middle of each round (every reader connected) and at its end
+(target: no growth across the rounds), and writes bench/results/load.json. Traffic goes to 127.0.0.1 only;
+sessions and time are capped.
+
+A round ends once its readers have left and the server has released their sessions. Streamlit keeps a closed
+session for `server.disconnectedSessionTTL` seconds (120 by default) so that a reader whose connection drops can
+resume it; the server here keeps them for SESSION_TTL seconds instead, and each round's end is measured after
+that, so every round starts from the same state and growth from one round to the next is memory never returned.
 """
 
 from __future__ import annotations
@@ -31,20 +37,29 @@ from deploy.load_trial import Reader, percentile, read_the_dashboard  # noqa: E4
 
 MAX_SESSIONS, MAX_SECONDS, MAX_ROUNDS = 60, 180, 5
 ARRIVAL_SECONDS = 15
+SESSION_TTL = 10  # seconds a closed session is kept for a reconnect (Streamlit's default: 120)
+RELEASE_SECONDS = SESSION_TTL + 10  # Streamlit sweeps closed sessions a few seconds after their TTL
 RESULTS = ROOT / "bench" / "results"
 
 
-async def one_round(base: str, sessions: int, seconds: float, first_index: int) -> list[Reader]:
+async def one_round(base: str, sessions: int, seconds: float, first_index: int, server: Server | None = None):
+    """The round's readers, and the server's memory (MB) halfway through, when every reader is connected."""
     readers = [Reader(first_index + index) for index in range(sessions)]
     now = time.monotonic()
     leave_at = now + seconds
-    await asyncio.gather(
+
+    async def middle() -> float | None:
+        await asyncio.sleep(max(seconds / 2, min(ARRIVAL_SECONDS, seconds)))
+        return round(server.rss_bytes() / 2**20, 1) if server else None
+
+    *_, halfway = await asyncio.gather(
         *(
             read_the_dashboard(reader, base, now + ARRIVAL_SECONDS * index / max(sessions, 1), leave_at)
             for index, reader in enumerate(readers)
-        )
+        ),
+        middle(),
     )
-    return readers
+    return readers, halfway
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,23 +73,32 @@ def main(argv: list[str] | None = None) -> int:
     rounds = min(args.rounds, MAX_ROUNDS)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    server = Server(ROOT / "dashboard.py", "load")
+    server = Server(ROOT / "dashboard.py", "load", {"server.disconnectedSessionTTL": str(SESSION_TTL)})
     server.wait_healthy()
     base = server.base
+    per_round = []
     try:
         asyncio.run(one_round(base, 1, 1, -1))  # warm: the first session imports the libraries and loads the data
-        memory = [round(server.rss_bytes() / 2**20, 1)]
+        time.sleep(RELEASE_SECONDS)
+        start = round(server.rss_bytes() / 2**20, 1)
         all_readers: list[Reader] = []
         for round_number in range(rounds):
-            readers = asyncio.run(one_round(base, sessions, seconds, round_number * sessions))
+            readers, halfway = asyncio.run(one_round(base, sessions, seconds, round_number * sessions, server))
+            time.sleep(RELEASE_SECONDS)
+            end = round(server.rss_bytes() / 2**20, 1)
             all_readers += readers
-            memory.append(round(server.rss_bytes() / 2**20, 1))
-            held = sum(reader.held for reader in readers)
-            print(
-                f"round {round_number + 1}: {held}/{sessions} sessions held, "
-                f"{sum(len(r.changes) for r in readers)} reruns, memory {memory[-1]} MB",
-                flush=True,
+            latencies = [change * 1000 for reader in readers for change in reader.changes]
+            per_round.append(
+                {
+                    "sessions_held": sum(reader.held for reader in readers),
+                    "reruns": len(latencies),
+                    "rerun_ms_p50": round(statistics.median(latencies), 1) if latencies else None,
+                    "rerun_ms_p95": round(percentile(latencies, 0.95), 1) if latencies else None,
+                    "memory_mb_middle": halfway,
+                    "memory_mb_end": end,
+                }
             )
+            print(f"round {round_number + 1}: {per_round[-1]}", flush=True)
     finally:
         server.stop()
 
@@ -92,8 +116,13 @@ def main(argv: list[str] | None = None) -> int:
         "server_log_exceptions": log.count("Traceback"),
         "rerun_ms_p50": round(statistics.median(latencies), 1) if latencies else None,
         "rerun_ms_p95": round(percentile(latencies, 0.95), 1) if latencies else None,
-        "memory_mb_start_and_after_each_round": memory,
-        "memory_growth_mb_over_rounds": round(memory[-1] - memory[1], 1) if len(memory) > 2 else None,
+        "memory_mb_start": start,
+        "memory_mb_middle_of_each_round": [figures["memory_mb_middle"] for figures in per_round],
+        "memory_mb_end_of_each_round": [figures["memory_mb_end"] for figures in per_round],
+        "memory_growth_mb_first_to_last_round_end": round(
+            per_round[-1]["memory_mb_end"] - per_round[0]["memory_mb_end"], 1
+        ),
+        "rounds_detail": per_round,
     }
     (RESULTS / "load.json").write_text(json.dumps(figures, indent=2) + "\n")
     width = max(len(key) for key in figures)

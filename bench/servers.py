@@ -18,7 +18,7 @@ LOGS = ROOT / "bench" / "results"
 class Server:
     """`streamlit run PAGE` headless on 127.0.0.1, as the browser tests start it."""
 
-    def __init__(self, page: Path, name: str):
+    def __init__(self, page: Path, name: str, options: dict[str, str] | None = None):
         self.page, self.name = page, name
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -32,6 +32,7 @@ class Server:
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false",
+            *(part for option, value in (options or {}).items() for part in (f"--{option}", value)),
         ]  # fmt: skip
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=environment)

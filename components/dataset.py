@@ -103,6 +103,10 @@ def typed_frame(table: RawTable) -> pd.DataFrame:
     """A DataFrame with one dtype per schema type; list fields become tuples, dates Timestamps."""
     import pandas as pd  # imported here so `validate` runs with the standard library alone
 
+    # Every string column derived from these tables, in this process, is held as Python strings rather than
+    # pyarrow's. The tables are small: each pyarrow call costs more than its work, and releases and retakes the
+    # interpreter lock, so with many readers' script runs in flight every call queued behind all the others.
+    pd.set_option("mode.string_storage", "python")
     columns = {}
     for spec in table.fields():
         raw = [cells[spec["name"]] for _, cells in table.rows]

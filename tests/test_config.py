@@ -21,6 +21,7 @@ EXPECTED = {
     "client.toolbarMode": "viewer",
     "browser.gatherUsageStats": False,
     "runner.magicEnabled": False,
+    "runner.postScriptGC": False,
 }
 
 
