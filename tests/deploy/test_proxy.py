@@ -160,7 +160,7 @@ def test_the_websocket_upgrades_through_the_proxy_and_travels_compressed(stack: 
             frame = socket.recv(timeout=60)
             payload += len(frame)
             kinds.append(ForwardMsg.FromString(frame).WhichOneof("type"))
-    assert "delta" in kinds and payload > 100_000, "a whole page of elements came back"
+    assert kinds.count("delta") >= 30 and payload > 50_000, "a whole page of elements came back"
     deadline = time.monotonic() + 10
     while not (sockets := [line for line in stack.log(logged) if line["path"] == "/_stcore/stream"]):
         assert time.monotonic() < deadline, "nginx logged the websocket"
@@ -266,7 +266,8 @@ def test_a_reader_whose_replica_dies_is_moved_to_the_other_and_keeps_working(sta
         assert time.monotonic() < deadline, "nginx logged the new websocket, to the live replica"
         time.sleep(0.1)
     assert sockets[0]["status"] == "101" and sockets[0]["cookie"] == moved
-    assert int(sockets[0]["bytes"]) > 10_000, "the filter change's run came over the new websocket"
+    # Script runs, compressed (an idle websocket carries only pings of a few bytes).
+    assert int(sockets[0]["bytes"]) > 4_000, "the filter change's run came over the new websocket"
     # A request that still names the dead replica is answered by the live one, which takes the reader over.
     cookies = set_cookies(f"{stack.proxy}/_stcore/health", {"Cookie": f"kzreplica={pinned}"})
     assert any(cookie.startswith(f"kzreplica={moved};") for cookie in cookies), cookies
