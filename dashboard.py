@@ -72,8 +72,7 @@ with st.sidebar:
         max_chars=links.SEARCH_MAX_CHARS,
         placeholder="a word or a name",
     )
-    open_panels = tuple(panel for panel in links.PANELS if st.query_params.get(panel) == "true")
-    share = links.share_query(chosen_labels, window, (first_day, last_day), include_later, search, open_panels)
+    share = links.share_query(chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels)
     st.subheader("Share this view")
     st.caption("This link opens the page with the same filters.")
     # A plain text field: readers select and copy it, and it needs no extra script in the browser.
@@ -154,56 +153,53 @@ with city:
     else:
         st.info("No events in Almaty for this selection.")
 
+# CLAIMS CHARTS -----------------------------------------------------------------------------------------------
+
+
+def claims_chart(figure, claims, unnumbered, noun: str, how_to_read: str, none_selected: str) -> None:
+    """A chart of claims: how many the selection holds and how to read them, the chart, and the selected claims
+    it cannot draw for want of a number. The notes that come and go sit in containers of their own."""
+    chosen = int(claims["selected"].sum())
+    with st.container():
+        st.caption(f"{summaries.count_of(chosen, len(claims), noun)} are from the selection. {how_to_read}")
+        if not chosen:
+            st.info(none_selected)
+    st.plotly_chart(figure, width="stretch", alt=summaries.claims_alt(claims, noun), config={"displaylogo": False})
+    with st.container():
+        if len(unnumbered):
+            st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
+
+
 # CASUALTY CLAIMS ----------------------------------------------------------------------------------------
 st.header("How the toll was counted")
 prepared_casualties = loader.casualty_claims(DATA)
-casualty_claims = casualty_chart.claims_frame(prepared_casualties, selection)
+casualty_claims = filters.mark_selected(prepared_casualties, selection)
 chosen_casualties = casualty_claims[casualty_claims["selected"]]
-with st.container():
-    st.caption(
-        f"{summaries.count_of(len(chosen_casualties), len(casualty_claims), 'casualty, detention and crowd figures')}"
-        " are from the selection. Each point is one claim at the date it was made public; a grey line joins a claim "
-        "to the earlier one it revised. Ranges are drawn as vertical bars."
-    )
-    if chosen_casualties.empty:
-        st.info(
-            "No casualty, detention or crowd figures were claimed by this selection in these dates; other "
-            "claimants' figures are shown dimmed."
-        )
-st.plotly_chart(
+claims_chart(
     casualty_chart.casualty_figure(prepared_casualties, casualty_chart.milestones(dataset), selection, labels),
-    width="stretch",
-    alt=summaries.claims_alt(casualty_claims, "casualty, detention and crowd figures"),
-    config={"displaylogo": False},
+    casualty_claims,
+    casualty_chart.claims_without_numbers(casualty_claims),
+    "casualty, detention and crowd figures",
+    "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it "
+    "revised. Ranges are drawn as vertical bars.",
+    "No casualty, detention or crowd figures were claimed by this selection in these dates; other claimants' "
+    "figures are shown dimmed.",
 )
-with st.container():
-    unnumbered = casualty_chart.claims_without_numbers(casualty_claims)
-    if len(unnumbered):
-        st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
 
 # FORCE-SIZE CLAIMS --------------------------------------------------------------------------------------
 st.header("How many troops the CSTO sent")
 prepared_forces = loader.force_claims(DATA)
-force_claims = force_chart.claims_frame(prepared_forces, selection)
+force_claims = filters.mark_selected(prepared_forces, selection)
 chosen_forces = force_claims[force_claims["selected"]]
-with st.container():
-    st.caption(
-        f"{summaries.count_of(len(chosen_forces), len(force_claims), 'force-size claims')} are from the selection. "
-        "Filled markers are official figures, open ones media reports; triangles are media figures far from every "
-        "official one."
-    )
-    if chosen_forces.empty:
-        st.info("No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.")
-st.plotly_chart(
+claims_chart(
     force_chart.force_figure(prepared_forces, selection, labels),
-    width="stretch",
-    alt=summaries.claims_alt(force_claims, "force-size claims"),
-    config={"displaylogo": False},
+    force_claims,
+    force_chart.claims_without_numbers(force_claims),
+    "force-size claims",
+    "Filled markers are official figures, open ones media reports; triangles are media figures far from every "
+    "official one.",
+    "No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.",
 )
-with st.container():
-    unnumbered_forces = force_chart.claims_without_numbers(force_claims)
-    if len(unnumbered_forces):
-        st.caption(summaries.unnumbered(unnumbered_forces, actor_names, "Claims without a number, not drawn"))
 
 # QUOTES -------------------------------------------------------------------------------------------------
 st.header("What they said")

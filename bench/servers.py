@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from tests.browser.conftest import free_port
+from tests.browser.conftest import became_healthy, free_port
 from tests.conftest import ROOT
 
 LOGS = ROOT / "bench" / "results"
@@ -38,18 +36,9 @@ class Server:
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=environment)
 
     def wait_healthy(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"{self.name}: the Streamlit server did not become healthy; see {self.log_path}")
-            time.sleep(0.1)
+        if not became_healthy(self.base, self.process, timeout):
+            self.stop()
+            raise RuntimeError(f"{self.name}: the Streamlit server did not become healthy; see {self.log_path}")
 
     def rss_bytes(self) -> int:
         """Resident memory of the server and any processes it started (VmRSS from /proc)."""

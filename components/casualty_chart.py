@@ -13,9 +13,9 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import charts, palette
+from components import charts
 from components.dataset import Dataset
-from components.filters import Selection, selected_claims, with_claimant_group
+from components.filters import Selection, mark_selected, with_claimant_group
 
 CATEGORY_TITLES = {
     "deaths_total": "Deaths, all",
@@ -57,11 +57,6 @@ def prepare(dataset: Dataset, actor_names: dict[str, str], citation_lookup: dict
     return claims
 
 
-def claims_frame(prepared: pd.DataFrame, selection: Selection) -> pd.DataFrame:
-    """The prepared claims with whether the selection keeps each one."""
-    return prepared.assign(selected=selected_claims(prepared, selection))
-
-
 def revision_segments(claims: list[dict], window_end: date) -> tuple[list, list]:
     """x and y of the lines from each revised claim to the claim that revises it (None-separated); a revision
     that crosses from the study window to the later reports has no line, as the two sit in different panels."""
@@ -84,7 +79,7 @@ def casualty_figure(
     The figure is assembled as one spec (axes, shapes and annotations laid out here) from the prepared claims,
     rather than through make_subplots and per-panel updates, which cost over a second per rerun for nine panels.
     """
-    claims = claims_frame(prepared, selection)
+    claims = mark_selected(prepared, selection)
     records = [claim for claim in claims.to_dict("records") if not pd.isna(claim["value_high"])]
     # Dimmed claims keep the date axis honest; only the selection's date window trims it.
     visible = [
@@ -230,7 +225,7 @@ class Panels:
 
 
 def _points(claims: list[dict], status: str, category: str) -> dict:
-    colours = [palette.colour(claim["group_id"]) if claim["selected"] else palette.DIMMED for claim in claims]
+    colours = [charts.claim_colour(claim) for claim in claims]
     ranges = [float(claim["value_high"]) - float(claim["value_low"]) for claim in claims]
     return {
         "type": "scatter",
@@ -245,7 +240,7 @@ def _points(claims: list[dict], status: str, category: str) -> dict:
             "symbol": charts.STATUS_SYMBOLS[status],
             "color": colours,
             "size": [11 if claim["scope_place_id"] == NATIONWIDE else 6 for claim in claims],
-            "opacity": [1 if claim["selected"] else charts.DIMMED_OPACITY for claim in claims],
+            "opacity": [charts.claim_opacity(claim) for claim in claims],
             "line": {"width": 2, "color": colours},
         },
         "error_y": {
@@ -307,5 +302,5 @@ def _milestones(milestones: pd.DataFrame, selection: Selection, panel: Panels) -
 
 def claims_without_numbers(claims: pd.DataFrame) -> pd.DataFrame:
     """Selected claims the chart cannot place because no number was given (e.g. "dozens"); `claims` comes from
-    claims_frame."""
+    filters.mark_selected."""
     return claims[claims["selected"] & claims["value_high"].isna()]

@@ -50,6 +50,15 @@ def escape_plotly(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def claim_colour(claim: dict) -> str:
+    """A claim's marker colour: its claimant's group when selected, grey when dimmed."""
+    return palette.colour(claim["group_id"]) if claim["selected"] else palette.DIMMED
+
+
+def claim_opacity(claim: dict) -> float:
+    return 1 if claim["selected"] else DIMMED_OPACITY
+
+
 def legend_traces(groups: list[str], labels: dict[str, str], statuses: list[str]) -> list[dict]:
     """Legend-only entries (plotly trace specs): one per actor group present, one per claim status present."""
     traces = [

@@ -114,12 +114,11 @@ def typed_frame(table: RawTable) -> pd.DataFrame:
         if kind == "list":
             columns[spec["name"]] = pd.Series([tuple(list_items(value, spec)) for value in raw], dtype=object)
         elif kind == "date":
-            columns[spec["name"]] = pd.to_datetime(pd.Series(raw, dtype=object).replace("", None), format="%Y-%m-%d")
+            columns[spec["name"]] = pd.to_datetime(pd.Series(raw, dtype="string").replace("", None), format="%Y-%m-%d")
         elif kind == "boolean":
             columns[spec["name"]] = pd.Series([None if v == "" else v == "true" for v in raw], dtype="boolean")
         else:
-            # Python-backed strings: on tables this small, pyarrow's per-call overhead dominates every filter.
-            series = pd.Series(raw, dtype=pd.StringDtype("python")).replace("", pd.NA)
+            series = pd.Series(raw, dtype="string").replace("", pd.NA)
             columns[spec["name"]] = series.astype(PANDAS_TYPES[kind]) if kind != "string" else series
     return pd.DataFrame(columns)
 

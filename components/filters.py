@@ -78,9 +78,10 @@ def with_claimant_group(frame: pd.DataFrame, dataset: Dataset, column: str) -> p
     return frame.assign(group_id=frame[column].map(groups))
 
 
-def selected_claims(claims: pd.DataFrame, selection: Selection) -> pd.Series:
-    """Claims whose claimant is selected and whose date is inside the window (claims carry `group_id`)."""
-    return in_groups(claims["group_id"], selection) & in_dates(claims["date"], selection)
+def mark_selected(claims: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """The claims with `selected`: true where the claimant's group is selected and the date is inside the window
+    (claims carry `group_id`). The charts draw every claim and dim the unselected ones."""
+    return claims.assign(selected=in_groups(claims["group_id"], selection) & in_dates(claims["date"], selection))
 
 
 def filter_events(dataset: Dataset, selection: Selection) -> pd.DataFrame:

@@ -13,9 +13,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import charts, palette
+from components import charts
 from components.dataset import Dataset
-from components.filters import Selection, selected_claims, with_claimant_group
+from components.filters import Selection, mark_selected, with_claimant_group
 
 ROWS = {
     "CSTO": "Whole CSTO force",
@@ -48,11 +48,6 @@ def prepare(dataset: Dataset, actor_names: dict[str, str], citation_lookup: dict
     return claims
 
 
-def claims_frame(prepared: pd.DataFrame, selection: Selection) -> pd.DataFrame:
-    """The prepared claims with whether the selection keeps each one."""
-    return prepared.assign(selected=selected_claims(prepared, selection))
-
-
 def _row_positions(claims: pd.DataFrame) -> pd.Series:
     """A y position per claim: its contributor's row, spread a little so claims of equal size don't hide."""
     order = {contributor: index for index, contributor in enumerate(reversed(list(ROWS)))}
@@ -64,11 +59,8 @@ def _row_positions(claims: pd.DataFrame) -> pd.Series:
 
 def force_figure(prepared: pd.DataFrame, selection: Selection, group_labels: dict[str, str]) -> go.Figure:
     """The chart for a selection; claims outside it stay, dimmed. Built as one spec from the prepared claims."""
-    claims = claims_frame(prepared, selection)
+    claims = mark_selected(prepared, selection)
     numbered = [claim for claim in claims.to_dict("records") if not pd.isna(claim["personnel_high"])]
-    for claim in numbered:
-        claim["colour"] = palette.colour(claim["group_id"]) if claim["selected"] else palette.DIMMED
-        claim["opacity"] = 1 if claim["selected"] else charts.DIMMED_OPACITY
     traces: list[dict] = [
         {
             "type": "scatter",
@@ -77,8 +69,8 @@ def force_figure(prepared: pd.DataFrame, selection: Selection, group_labels: dic
             "mode": "lines",
             "hoverinfo": "skip",
             "showlegend": False,
-            "line": {"width": 3, "color": claim["colour"]},
-            "opacity": claim["opacity"],
+            "line": {"width": 3, "color": charts.claim_colour(claim)},
+            "opacity": charts.claim_opacity(claim),
         }
         for claim in numbered
         if claim["personnel_high"] > claim["personnel_low"]
@@ -86,7 +78,7 @@ def force_figure(prepared: pd.DataFrame, selection: Selection, group_labels: dic
     statuses = list(dict.fromkeys(claim["status"] for claim in numbered))
     for status in sorted(statuses):
         group = [claim for claim in numbered if claim["status"] == status]
-        colours = [claim["colour"] for claim in group]
+        colours = [charts.claim_colour(claim) for claim in group]
         traces.append(
             {
                 "type": "scatter",
@@ -100,7 +92,7 @@ def force_figure(prepared: pd.DataFrame, selection: Selection, group_labels: dic
                     "symbol": charts.STATUS_SYMBOLS[status],
                     "size": 12,
                     "color": colours,
-                    "opacity": [claim["opacity"] for claim in group],
+                    "opacity": [charts.claim_opacity(claim) for claim in group],
                     "line": {"width": 2, "color": colours},
                 },
                 "hovertext": [claim["hover"] for claim in group],
@@ -165,5 +157,5 @@ def _whole_force_labels(numbered: list[dict]) -> list[dict]:
 
 def claims_without_numbers(claims: pd.DataFrame) -> pd.DataFrame:
     """Selected claims that give no number (e.g. "one company"), written out under the chart; `claims` comes
-    from claims_frame."""
+    from filters.mark_selected."""
     return claims[claims["selected"] & claims["personnel_high"].isna()]

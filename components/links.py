@@ -54,6 +54,7 @@ class LinkReading:
 
     notices: tuple[str, ...]
     dates: tuple[date, date] | None  # the window read from the link, in order, when it was usable
+    open_panels: tuple[str, ...] = ()  # the panels the link opens (as the bound expanders read it: the last value)
 
 
 def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: date, last_day: date) -> LinkReading:
@@ -90,7 +91,8 @@ def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: 
         notices.append("all but the last of several searches")
     if search and len(search[-1]) > SEARCH_MAX_CHARS:
         notices.append(f"a search longer than {SEARCH_MAX_CHARS} characters")
-    return LinkReading(tuple(notices), window)
+    open_panels = tuple(panel for panel in PANELS if params.get(panel, [])[-1:] == ["true"])
+    return LinkReading(tuple(notices), window, open_panels)
 
 
 def share_query(

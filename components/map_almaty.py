@@ -59,4 +59,4 @@ def base_layers(dataset: Dataset) -> tuple[str, ...]:
 
 
 def almaty_deck(base: tuple[str, ...], points: pd.DataFrame) -> maps.DeckSpec:
-    return maps.deck(base, maps.point_layers(points, "sites", base_radius=7), **VIEW)
+    return maps.DeckSpec(base, maps.point_layers(points, "sites", base_radius=7), **VIEW)

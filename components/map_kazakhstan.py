@@ -153,4 +153,4 @@ def kazakhstan_deck(
     if len(arc_rows):
         layers.append(arc_layer(arc_rows))
     layers += maps.point_layers(points, "events", base_radius=5)
-    return maps.deck(base, layers, **(NARROW_VIEW if narrow else VIEW))
+    return maps.DeckSpec(base, layers, **(NARROW_VIEW if narrow else VIEW))

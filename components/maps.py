@@ -235,7 +235,3 @@ class DeckSpec:
     def to_json(self) -> str:
         head, tail = _view_spec(self.longitude, self.latitude, self.zoom)
         return head + ",".join([*self.fixed_layers, *(compact_json(layer) for layer in self.layers)]) + tail
-
-
-def deck(fixed_layers: tuple[str, ...], layers: list[pdk.Layer], longitude: float, latitude: float, zoom: float):
-    return DeckSpec(fixed_layers, layers, longitude, latitude, zoom)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,17 @@ def make_mini_package(target: Path) -> Path:
     shutil.copy(DATA_DIR / "datapackage.json", target / "datapackage.json")
     shutil.copytree(DATA_DIR / "geo", target / "geo")
     return target
+
+
+def run_validate(package: Path | str) -> subprocess.CompletedProcess:
+    """`python -m components.dataset validate PACKAGE`, as an operator runs it, from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "components.dataset", "validate", str(package)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @pytest.fixture

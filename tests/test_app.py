@@ -4,8 +4,6 @@ broken data handled. Plotly and pydeck specs are read from the element protos.""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from components import map_kazakhstan
 from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_validate
 from tests.test_validation import CASES
 
 APP = str(ROOT / "dashboard.py")
@@ -248,13 +246,7 @@ def test_each_broken_data_fault_stops_the_page_with_its_report(
     report = app.code[0].value
     assert any(line.startswith(location + ":") and words in line for line in report.splitlines()), report
     assert not app.get("plotly_chart") and not app.get("deck_gl_json_chart") and len(app.dataframe) == 0
-    cli = subprocess.run(
-        [sys.executable, "-m", "components.dataset", "validate", str(mini_package)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    cli = run_validate(mini_package)
     assert cli.returncode == 1 and report in cli.stderr, "the command prints the same report"
 
 

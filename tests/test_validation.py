@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from components.dataset import DatasetError, check, load_dataset
-from tests.conftest import ROOT
+from tests.conftest import run_validate
 
 
 def edit(name: str, old: str, new: str) -> Callable[[Path], None]:
@@ -263,26 +261,14 @@ def test_every_problem_is_reported_at_once(mini_package: Path) -> None:
 
 def test_validate_command_exits_non_zero_with_the_report(mini_package: Path) -> None:
     CASES["coordinate outside its country"][0](mini_package)
-    result = subprocess.run(
-        [sys.executable, "-m", "components.dataset", "validate", str(mini_package)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_validate(mini_package)
     assert result.returncode == 1
     assert "places.csv:5:latitude:" in result.stderr
     assert "lies outside RUS" in result.stderr
 
 
 def test_validate_command_passes_the_real_data() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "components.dataset", "validate", "data"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_validate("data")
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout
 

@@ -259,7 +259,7 @@ def test_force_chart_labels_announced_and_deployed(dataset: Dataset, names, look
     assert marker_points(figure) == dataset["force_deployments"]["personnel_high"].notna().sum()
     texts = {annotation.text for annotation in figure.layout.annotations}
     assert {"announced: 2,500", "deployed: 2,030"} <= texts
-    unnumbered = force_chart.claims_without_numbers(force_chart.claims_frame(prepared_forces, ALL))
+    unnumbered = force_chart.claims_without_numbers(filters.mark_selected(prepared_forces, ALL))
     assert set(unnumbered["contributor"]) == {"BLR"}
 
 
@@ -307,8 +307,8 @@ def test_download_of_a_selection_has_only_its_rows(dataset: Dataset, prepared, n
         dataset,
         frame,
         events,
-        casualty_chart.claims_frame(prepared, selection),
-        force_chart.claims_frame(force_chart.prepare(dataset, names, lookup), selection),
+        filters.mark_selected(prepared, selection),
+        filters.mark_selected(force_chart.prepare(dataset, names, lookup), selection),
     )
     by_name = {name: (label, rows) for label, name, rows in tables}
     assert sorted(by_name["quotes"][1]["quote_id"]) == sorted(frame["quote_id"])

@@ -116,19 +116,25 @@ def serve(log_path: Path, data_dir: Path | None = None, port: int | None = None)
                 process.kill()
 
 
-def wait_healthy(base: str, process: subprocess.Popen, log_path: Path, seconds: float = 60) -> None:
+def became_healthy(base: str, process: subprocess.Popen, seconds: float = 60) -> bool:
+    """Whether the server at `base` answers /_stcore/health within `seconds`, while its process lives."""
     deadline = time.monotonic() + seconds
     while True:
         try:
             with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
-                    return
+                    return True
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the Streamlit server did not become healthy; its log: {log_path}")
-        time.sleep(0.2)
+            return False
+        time.sleep(0.1)
+
+
+def wait_healthy(base: str, process: subprocess.Popen, log_path: Path, seconds: float = 60) -> None:
+    if not became_healthy(base, process, seconds):
+        process.kill()
+        pytest.fail(f"the Streamlit server did not become healthy; its log: {log_path}")
 
 
 @pytest.fixture(scope="session")

@@ -183,16 +183,20 @@ def test_map_tooltip_names_its_sources(open_session, dataset: Dataset) -> None:
     assert "Almaty" in text and "Sources: " in text, text
 
 
+def tab_to(page, test_id: str, what: str) -> None:
+    """Press Tab until the focus is inside the element with this data-testid, as a keyboard user would."""
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"!!document.activeElement.closest('[data-testid={test_id}]')"):
+            return
+    raise AssertionError(f"Tab never reached {what}")
+
+
 def test_filters_work_from_the_keyboard(open_session) -> None:
     session = open_session()
     session.open()
     page = session.page
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("!!document.activeElement.closest('[data-testid=stMultiSelect]')"):
-            break
-    else:
-        raise AssertionError("Tab never reached the actor filter")
+    tab_to(page, "stMultiSelect", "the actor filter")
 
     def pick() -> None:
         page.keyboard.type("Opposition")
@@ -201,11 +205,6 @@ def test_filters_work_from_the_keyboard(open_session) -> None:
 
     session.rerun(pick)
     assert query(session)["actor"] == ["Opposition"]
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("!!document.activeElement.closest('[data-testid=stSlider]')"):
-            break
-    else:
-        raise AssertionError("Tab never reached the date slider")
+    tab_to(page, "stSlider", "the date slider")
     session.rerun(lambda: page.keyboard.press("ArrowRight"))
     assert query(session)["dates"] == ["2022-01-02", "2022-01-19"]
