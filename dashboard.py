@@ -222,6 +222,7 @@ def quote_section() -> None:
     rows = quote_table.table(shown_quotes)
     picked = st.dataframe(
         rows,
+        key=quote_table.table_key(st.session_state, tuple(rows["quote_id"])),
         hide_index=True,
         width="stretch",
         height=420,

@@ -26,8 +26,13 @@ PROBE = """
   const spec = __SPEC__;
   const marks = window.__marks = {text: null, drawn: null, drawnPainted: null, redraws: []};
   window.__lastInput = null;
+  // The accessible copy of each grid's cells at the last input: a grid whose rows a change alters counts as
+  // redrawn only once that copy differs, whether the grid was rebuilt or updated in place.
+  const gridTexts = () => [...document.querySelectorAll('[data-testid=stDataFrame]')]
+    .map((grid) => [...grid.querySelectorAll('[role=gridcell]')].map((cell) => cell.textContent).join('\u241f'));
+  let textsAtInput = [];
   for (const kind of ['pointerdown', 'keydown'])
-    addEventListener(kind, () => { window.__lastInput = performance.now(); }, true);
+    addEventListener(kind, () => { window.__lastInput = performance.now(); textsAtInput = gridTexts(); }, true);
 
   // A script run has finished when its ForwardMsg.script_finished arrives: read the top-level protobuf fields.
   const finished = window.__finished = {count: 0, at: null};
@@ -90,12 +95,15 @@ PROBE = """
     charts: count('[data-testid=stPlotlyChart]', '.main-svg .scatterlayer .trace', false),
     grids: count('[data-testid=stDataFrame]', '[role=gridcell]', true),
     gridsPainted: marks.drawnPainted === null && spec.grids > 0 ? paintedGrids() : spec.grids,
+    gridsChanged: marks.drawn === null ? 0
+      : gridTexts().slice(0, spec.changedGrids).filter((text, k) => text && text !== textsAtInput[k]).length,
     finished: finished.count,
   });
   const kinds = ['maps', 'charts', 'grids', 'gridsPainted'].filter((kind) => spec[kind.replace('Painted', '')] > 0);
   const wanted = (kind) => spec[kind.replace('Painted', '')];
   const complete = (now, strict) => now.finished > 0 && now.ready && now.stale === 0 && now.text
     && kinds.every((kind) => kind === (strict ? 'gridsPainted' : 'grids') || now[kind] >= wanted(kind));
+  const redrawn = (now) => complete(now, true) && now.gridsChanged >= spec.changedGrids;
   window.__why = state;
   marks.kinds = {};  // the first frame at which each kind of view was all drawn
   let seen = 0;
@@ -108,7 +116,7 @@ PROBE = """
         for (const kind of kinds) if (!(kind in marks.kinds) && now[kind] >= wanted(kind)) marks.kinds[kind] = time;
         if (marks.drawnPainted === null && complete(now, false)) marks.drawnPainted = time;
         if (marks.drawn === null && complete(now, true)) { marks.drawn = time; seen = finished.count; }
-      } else if (finished.count > seen && complete(state(), true)) {
+      } else if (finished.count > seen && redrawn(state())) {
         const runs = finished.count - seen;
         marks.redraws.push({drawn: time, finished: finished.at, input: window.__lastInput, runs});
         seen = finished.count;
@@ -130,9 +138,13 @@ class PageSpec:
     charts: int
     grids: int
     texts: list[tuple[str, str]]  # (CSS selector, words its text contains)
+    changed_grids: int = 0  # the first grids on the page, whose rows the benchmark's filter change alters
 
     def probe(self) -> str:
-        spec = {"maps": self.maps, "charts": self.charts, "grids": self.grids, "texts": self.texts}
+        spec = {
+            "maps": self.maps, "charts": self.charts, "grids": self.grids, "texts": self.texts,
+            "changedGrids": self.changed_grids,
+        }  # fmt: skip
         finished_field = ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number
         return (
             PROBE.replace("__SPEC__", json.dumps(spec))

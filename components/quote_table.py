@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+from typing import Any
+
 import pandas as pd
 
 from components.charts import date_text
@@ -68,3 +71,19 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
 def attribution(row: pd.Series) -> str:
     """ "Speaker, role, date; translation; source" for the full-quote panel (plain text)."""
     return f"{row['speaker']}, {row['speaker_role']}, {row['when']}. {row['translated']}. Source: {row['source']}."
+
+
+def table_key(state: MutableMapping[str, Any], rows: tuple[str, ...]) -> str:
+    """The quote table's widget key for this run, given the reader's session state and the quote IDs shown.
+
+    The table keeps one key while its rows change, so the browser updates the grid in place instead of building a
+    new one. A selected row is held as a position, though: when the rows change under a selection, the table moves
+    to a new key and starts without one, rather than leaving the position on another quote.
+    """
+    generation = state.get("quote_table_generation", 0)
+    earlier = state.get(f"quote-table-{generation}")
+    selected = bool(earlier and earlier["selection"]["rows"])
+    if selected and state.get("quote_table_rows", rows) != rows:
+        generation += 1
+    state["quote_table_generation"], state["quote_table_rows"] = generation, rows
+    return f"quote-table-{generation}"

@@ -320,3 +320,14 @@ def test_package_zip_holds_descriptor_tables_and_boundaries(dataset: Dataset) ->
     names = {name.split("/", 1)[1] for name in archive.namelist()}
     expected = {resource["path"] for resource in dataset.descriptor["resources"]}
     assert {"datapackage.json", "README.md", "geo/kazakhstan.geojson"} | expected <= names
+
+
+def test_the_quote_table_keeps_its_key_unless_its_rows_change_under_a_selection() -> None:
+    state: dict = {}
+    key = quote_table.table_key(state, ("Q1", "Q2"))
+    assert quote_table.table_key(state, ("Q1",)) == key, "new rows, nothing selected: the same grid takes them"
+    state[key] = {"selection": {"rows": [0], "columns": []}}
+    assert quote_table.table_key(state, ("Q1",)) == key, "a selection stays while its rows do"
+    moved = quote_table.table_key(state, ("Q2",))
+    assert moved != key and moved not in state, "rows changed under a selection: a new grid, nothing selected"
+    assert quote_table.table_key(state, ("Q1", "Q2")) == moved

@@ -199,6 +199,26 @@ class Session:
         self.page.wait_for_function(f"window.__reruns > {before}", timeout=30_000)
         self.wait_until_drawn()
 
+    def read_first_quote(self) -> str:
+        """Select the quote table's first row and return the full quote the page then shows under the table."""
+        page = self.page
+        grid = page.locator("[data-testid=stDataFrame]").first
+        full_quote = page.locator("[data-testid=stMarkdownContainer] blockquote")
+        # The grid draws on a canvas: tick the first row's selection box (left column, first row under the header).
+        # Selecting a row reruns only the quote section (a fragment); wait for the full quote to appear.
+        for _ in range(3):
+            grid.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            box = grid.bounding_box()
+            page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+            try:
+                full_quote.wait_for(state="visible", timeout=15_000)
+                break
+            except Exception:  # the click landed before the grid settled: try again
+                continue
+        assert full_quote.count() == 1, "selecting a row shows its full quote"
+        return full_quote.inner_text()
+
     def caption(self, words: str) -> str:
         return self.page.locator("[data-testid=stCaptionContainer]", has_text=words).first.inner_text()
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from components import map_kazakhstan
+from components import filters, map_kazakhstan, quote_table
 from components.citations import citations
 from components.dataset import Dataset
 from components.maps import place_positions
@@ -67,14 +67,57 @@ def test_choosing_an_actor_changes_the_url_and_every_view(open_session, dataset:
     after = {words: session.caption(words) for words in before}
     assert all(after[words] != before[words] for words in before), (before, after)
     assert count(after["quotes"]) < count(before["quotes"])
-    rows = session.page.locator("[data-testid=stDataFrame]").first.locator("[role=row]")
-    assert rows.count() - 1 == min(count(after["quotes"]), rows.count() - 1)
+    # The grid takes the new rows in place; its accessible copy (a header row, then the rows in view) follows.
+    session.page.wait_for_function(
+        """(shown) => {
+            const rows = document.querySelector('[data-testid=stDataFrame]').querySelectorAll('[role=row]');
+            return rows.length > 1 && rows.length - 1 <= shown;
+        }""",
+        arg=count(after["quotes"]),
+        timeout=10_000,
+    )
     assert legend_entries(session, 1) != claimants_before, "the force chart's legend lists only the selection"
     legs = dataset["contingent_movements"]
     drawn, _ = map_kazakhstan.arcs(
         legs[legs["contributor"] != "RUS"], place_positions(dataset), dataset, citations(dataset)
     )
     assert f"{len(drawn)} contingent legs" in after["events at"]
+
+
+def test_the_quote_table_updates_in_place_and_drops_a_selection_its_rows_no_longer_hold(
+    open_session, dataset: Dataset
+) -> None:
+    session = open_session()
+    session.open()
+    page = session.page
+    page.locator("[data-testid=stDataFrame]").first.evaluate("grid => { grid.dataset.marked = 'before'; }")
+    choose_actor(session, "United States")
+    # No row was selected: the same grid takes the new rows (a new grid would be drawn from scratch).
+    assert page.locator("[data-testid=stDataFrame][data-marked=before]").count() == 1
+    shown = count(session.caption("quotes"))
+    actors = dataset["actors"].set_index("actor_id")
+    speakers = actors["name"][actors.index.isin(dataset["quotes"]["speaker_actor_id"])]
+    us_speakers = set(speakers[actors["group_id"] == "us"])
+    # The grid's accessible copy of its cells, what a screen reader reads, follows the new rows too.
+    page.wait_for_function(
+        """([rows, wanted, everyone]) => {
+            const grid = document.querySelector('[data-testid=stDataFrame] table[role=grid]');
+            const named = [...document.querySelectorAll('[data-testid=stDataFrame] [role=gridcell]')]
+                .map((cell) => cell.textContent.trim()).filter((text) => everyone.includes(text));
+            return grid && Number(grid.getAttribute('aria-rowcount')) === rows + 1
+                && named.length > 0 && named.every((text) => wanted.includes(text));
+        }""",
+        arg=[shown, sorted(us_speakers), sorted(set(speakers))],
+        timeout=10_000,
+    )
+
+    first_quote = session.read_first_quote()
+    us_quotes = quote_table.filter_quotes(quote_table.quotes_frame(dataset), filters.Selection(groups=("us",)))
+    assert first_quote.strip() == us_quotes["quote"].iloc[0].strip()
+    choose_actor(session, "Kazakh government")
+    # The selected row was a position in rows that have changed: nothing stays selected, no quote is shown.
+    assert count(session.caption("quotes")) > shown
+    assert page.locator("[data-testid=stMarkdownContainer] blockquote").count() == 0
 
 
 def test_a_shared_link_reproduces_the_view_in_a_fresh_browser(open_session) -> None:
