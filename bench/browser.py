@@ -26,13 +26,41 @@ PROBE = """
   const spec = __SPEC__;
   const marks = window.__marks = {text: null, drawn: null, drawnPainted: null, redraws: []};
   window.__lastInput = null;
-  // The accessible copy of each grid's cells at the last input: a grid whose rows a change alters counts as
-  // redrawn only once that copy differs, whether the grid was rebuilt or updated in place.
-  const gridTexts = () => [...document.querySelectorAll('[data-testid=stDataFrame]')]
-    .map((grid) => [...grid.querySelectorAll('[role=gridcell]')].map((cell) => cell.textContent).join('\u241f'));
-  let textsAtInput = [];
+  // Every Plotly draw (its 'plotly_afterplot' event): Plotly gives each chart's node an `emit` method, caught here.
+  const plots = window.__plots = {count: 0};
+  Object.defineProperty(HTMLElement.prototype, 'emit', {
+    configurable: true,
+    get() { return this.__plotlyEmit; },
+    set(emit) {
+      this.__plotlyEmit = function (event, ...rest) {
+        if (event === 'plotly_afterplot') plots.count += 1;
+        return emit.call(this, event, ...rest);
+      };
+    },
+  });
+  // Each grid whose rows a change alters (the first spec.changedGrids on the page) as it was at the last input: what
+  // its canvas showed and the accessible copy of its cells. The grid counts as redrawn only once they differ,
+  // whether it was rebuilt or updated in place; as on a load, the canvas (what a reader sees) changes first.
+  const changingGrids = () => [...document.querySelectorAll('[data-testid=stDataFrame]')].slice(0, spec.changedGrids);
+  const cellText = (grid) => [...grid.querySelectorAll('[role=gridcell]')]
+    .map((cell) => cell.textContent).join('\u241f');
+  const canvasPrint = (grid) => {
+    let print = 0;
+    for (const canvas of grid.querySelectorAll('canvas')) {
+      if (!canvas.width || !canvas.height) continue;
+      const pixels = canvas.getContext('2d')
+        .getImageData(0, 0, Math.min(canvas.width, 800), Math.min(canvas.height, 400)).data;
+      for (let k = 0; k < pixels.length; k += 8) print = (print * 31 + pixels[k]) | 0;
+    }
+    return print;
+  };
+  let atInput = {texts: [], prints: []};
   for (const kind of ['pointerdown', 'keydown'])
-    addEventListener(kind, () => { window.__lastInput = performance.now(); textsAtInput = gridTexts(); }, true);
+    addEventListener(kind, () => {
+      window.__lastInput = performance.now();
+      plots.atInput = plots.count;
+      atInput = {texts: changingGrids().map(cellText), prints: changingGrids().map(canvasPrint)};
+    }, true);
 
   // A script run has finished when its ForwardMsg.script_finished arrives: read the top-level protobuf fields.
   const finished = window.__finished = {count: 0, at: null};
@@ -95,15 +123,19 @@ PROBE = """
     charts: count('[data-testid=stPlotlyChart]', '.main-svg .scatterlayer .trace', false),
     grids: count('[data-testid=stDataFrame]', '[role=gridcell]', true),
     gridsPainted: marks.drawnPainted === null && spec.grids > 0 ? paintedGrids() : spec.grids,
-    gridsChanged: marks.drawn === null ? 0
-      : gridTexts().slice(0, spec.changedGrids).filter((text, k) => text && text !== textsAtInput[k]).length,
+    gridsRepainted: marks.drawn === null ? 0 : changingGrids()
+      .filter((grid, k) => painted(grid) && canvasPrint(grid) !== atInput.prints[k]).length,
+    gridsChanged: marks.drawn === null ? 0 : changingGrids()
+      .filter((grid, k) => cellText(grid) && cellText(grid) !== atInput.texts[k]).length,
     finished: finished.count,
   });
   const kinds = ['maps', 'charts', 'grids', 'gridsPainted'].filter((kind) => spec[kind.replace('Painted', '')] > 0);
   const wanted = (kind) => spec[kind.replace('Painted', '')];
   const complete = (now, strict) => now.finished > 0 && now.ready && now.stale === 0 && now.text
     && kinds.every((kind) => kind === (strict ? 'gridsPainted' : 'grids') || now[kind] >= wanted(kind));
+  const repainted = (now) => complete(now, false) && now.gridsRepainted >= spec.changedGrids;
   const redrawn = (now) => complete(now, true) && now.gridsChanged >= spec.changedGrids;
+  let paintedAt = null;  // the first frame of the pending redraw at which every changed grid was repainted
   window.__why = state;
   marks.kinds = {};  // the first frame at which each kind of view was all drawn
   let seen = 0;
@@ -116,10 +148,18 @@ PROBE = """
         for (const kind of kinds) if (!(kind in marks.kinds) && now[kind] >= wanted(kind)) marks.kinds[kind] = time;
         if (marks.drawnPainted === null && complete(now, false)) marks.drawnPainted = time;
         if (marks.drawn === null && complete(now, true)) { marks.drawn = time; seen = finished.count; }
-      } else if (finished.count > seen && redrawn(state())) {
-        const runs = finished.count - seen;
-        marks.redraws.push({drawn: time, finished: finished.at, input: window.__lastInput, runs});
-        seen = finished.count;
+      } else if (finished.count > seen) {
+        const now = state();
+        if (paintedAt === null && repainted(now)) paintedAt = time;
+        if (paintedAt !== null && redrawn(now)) {
+          const runs = finished.count - seen;
+          marks.redraws.push({
+            drawn: time, painted: paintedAt, finished: finished.at, input: window.__lastInput, runs,
+            plotlyDraws: plots.count - plots.atInput,
+          });
+          seen = finished.count;
+          paintedAt = null;
+        }
       }
     }
     requestAnimationFrame(tick);
@@ -348,9 +388,11 @@ def filter_change(session: Session, label: str, add: bool, received: list[int] |
         )
     return {
         "ms": redraw["drawn"] - redraw["input"],
+        "painted_ms": redraw["painted"] - redraw["input"],  # the changed grids' canvases repainted
         "until_run_finished_ms": redraw["finished"] - redraw["input"],
         "drawing_ms": redraw["drawn"] - redraw["finished"],
         "script_runs": redraw["runs"],
+        "plotly_draws": redraw["plotlyDraws"],  # by the time every view was redrawn
         "ws_bytes": (received[0] - bytes_before) if received else None,
     }
 

@@ -202,9 +202,13 @@ def filter_changes(browser, servers: dict[str, Server], changes: int) -> dict:
             sample = filter_change(session, CHANGED[name], add=change % 2 == 0, received=received[name])
             sample["server_cpu_ms"] = (servers[name].cpu_seconds() - cpu) * 1000  # its rerun: nothing else runs then
             samples[name].append(sample)
+    medians = {
+        name: (median([s["ms"] for s in runs]), median([s["painted_ms"] for s in runs]))
+        for name, runs in samples.items()
+    }
     print(
-        "  " + ", ".join(f"{name} median {median([s['ms'] for s in runs]):.0f} ms" for name, runs in samples.items()),
-        flush=True,
+        "  "
+        + ", ".join(f"{name} median {ms:.0f} ms (painted {painted:.0f})" for name, (ms, painted) in medians.items())
     )
     # An extra, untimed pass on the dashboard under Chromium's profiler (profiling slows the page down).
     browser_profile = profile_filter_changes(sessions["dashboard"], CHANGED["dashboard"])
@@ -217,9 +221,12 @@ def filter_changes(browser, servers: dict[str, Server], changes: int) -> dict:
             "samples": values,
             "median_ms": median([sample["ms"] for sample in values]),
             "p95_ms": p95([sample["ms"] for sample in values]),
+            "painted_median_ms": median([sample["painted_ms"] for sample in values]),
+            "painted_p95_ms": p95([sample["painted_ms"] for sample in values]),
             "until_run_finished_median_ms": median([sample["until_run_finished_ms"] for sample in values]),
             "drawing_median_ms": median([sample["drawing_ms"] for sample in values]),
             "ws_bytes_median": median([sample["ws_bytes"] for sample in values]),
+            "plotly_draws_median": median([sample["plotly_draws"] for sample in values]),
             "server_cpu_median_ms": median([sample["server_cpu_ms"] for sample in values]),
             "console_errors": errors[name],
         }
@@ -297,7 +304,7 @@ def verdicts(result: dict) -> list[tuple[str, str, str, str, bool]]:
     """(figure, measured, target, detail, met) for each of the issue's targets."""
     loads, ratios = result["page_load"]["pages"], result["page_load"]["ratios"]
     painted = ratios["painted"]
-    change = result["filter_change"]["dashboard"]
+    change, bare_change = result["filter_change"]["dashboard"], result["filter_change"]["bare"]
     warm = result["script_runs"]["warm"]
     payload = loads["dashboard"]["ws_bytes"] / 1e3
     per_session = result["memory"]["per_extra_session_bytes"] / 1e6
@@ -318,12 +325,15 @@ def verdicts(result: dict) -> list[tuple[str, str, str, str, bool]]:
         ("title and summary text visible ÷ one-line page", f"{ratios['text_vs_one_line']:.2f}×", "≤ 1.3×",
          f"{loads['dashboard']['text_median_ms']:.0f} vs {loads['one_line']['text_median_ms']:.0f} ms",
          ratios["text_vs_one_line"] <= TARGETS["text_vs_one_line"]),
-        ("filter change to every view redrawn, median", f"{change['median_ms']:.0f} ms", "≤ 400 ms",
-         f"bare page {result['filter_change']['bare']['median_ms']:.0f} ms",
-         change["median_ms"] <= TARGETS["filter_change_median_ms"]),
-        ("filter change to every view redrawn, p95", f"{change['p95_ms']:.0f} ms", "≤ 800 ms",
-         f"bare page {result['filter_change']['bare']['p95_ms']:.0f} ms",
-         change["p95_ms"] <= TARGETS["filter_change_p95_ms"]),
+        # As for loads: a changed grid counts once its accessible cells follow, and once its canvas does ("painted").
+        ("filter change to every view redrawn, median",
+         f"{change['median_ms']:.0f}; painted {change['painted_median_ms']:.0f} ms", "≤ 400 ms",
+         f"bare page {bare_change['median_ms']:.0f}; painted {bare_change['painted_median_ms']:.0f} ms",
+         max(change["median_ms"], change["painted_median_ms"]) <= TARGETS["filter_change_median_ms"]),
+        ("filter change to every view redrawn, p95",
+         f"{change['p95_ms']:.0f}; painted {change['painted_p95_ms']:.0f} ms", "≤ 800 ms",
+         f"bare page {bare_change['p95_ms']:.0f}; painted {bare_change['painted_p95_ms']:.0f} ms",
+         max(change["p95_ms"], change["painted_p95_ms"]) <= TARGETS["filter_change_p95_ms"]),
         ("warm server script run (default; filtered)",
          f"{warm['default_median_ms']:.0f}; {warm['filtered_median_ms']:.0f} ms", "≤ 80 ms",
          f"fastest {warm['default_min_ms']:.0f}; {warm['filtered_min_ms']:.0f} ms; "
