@@ -322,20 +322,10 @@ if sources_panel.open:
         },
     )
 st.subheader("Corrections and departures from sources")
-st.dataframe(
-    dataset["corrections"].drop(columns="source_ids").fillna(""),
+st.table(
+    citations.corrections_table(dataset, citation_lookup),
     hide_index=True,
-    width="stretch",
-    column_config={
-        "correction_id": "ID",
-        "date": st.column_config.DateColumn("Date", format="D MMM YYYY"),
-        "resource": "Table",
-        "record_id": "Rows",
-        "field": "Column",
-        "was": "Was",
-        "now": "Now",
-        "reason": "Why",
-    },
+    alt="Table of corrections: what the dataset changed from its sources, and why.",
 )
 st.subheader("Licences and credits")
 st.markdown(

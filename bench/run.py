@@ -49,13 +49,13 @@ PAGES = {
 }
 SUMMARY_START = " ".join(json.loads((ROOT / "data" / "datapackage.json").read_text())["x-summary"].split()[:6])
 SPECS = {
-    # Every view: both maps, both charts, the quote table, and the corrections table shown beside them. No view
-    # sits in a tab or an expander: the two closed panels (the sources a view uses, the data dictionary) are
-    # reference lists, built only when a reader opens them.
+    # Every view: both maps, both charts and the quote table (the corrections are a static table, drawn with the
+    # text). No view sits in a tab or an expander: the two closed panels (the sources a view uses, the data
+    # dictionary) are reference lists, built only when a reader opens them.
     "dashboard": PageSpec(
-        "dashboard", maps=2, charts=2, grids=2,
+        "dashboard", maps=2, charts=2, grids=1,
         texts=[["h1", "Kazakhstan, January 2022"], ["[data-testid=stMarkdownContainer] p", SUMMARY_START]],
-        changed_grids=1,  # the quote table; the corrections table does not depend on the filters
+        changed_grids=1,  # the quote table
     ),
     "bare": PageSpec(
         "bare", maps=2, charts=2, grids=1,

@@ -1,4 +1,5 @@
-"""Sources as readers see them: one-line citations for hovers and tooltips, and the list of sources used."""
+"""Sources as readers see them: one-line citations for hovers and tooltips, the list of sources used, and the
+corrections with the sources behind them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from components.dataset import Dataset
+from components.links import markdown_literal
 
 
 def citation(source: pd.Series) -> str:
@@ -41,3 +43,21 @@ def sources_used(dataset: Dataset, frames: Iterable[pd.DataFrame]) -> pd.DataFra
     used = sources[sources["source_id"].isin(counts)].copy()
     used["rows_citing"] = used["source_id"].map(counts).astype("Int64")
     return used
+
+
+def corrections_table(dataset: Dataset, lookup: dict[str, str]) -> pd.DataFrame:
+    """Every correction with where it applies and its sources, as text for a static table. The table renders
+    Markdown, so every cell is escaped to read exactly as written."""
+    corrections = dataset["corrections"]
+    rows = (": " + corrections["record_id"].str.replace(";", ", ")).fillna("")  # empty: no single row affected
+    shown = pd.DataFrame(
+        {
+            "Correction": corrections["correction_id"] + " (" + corrections["date"].dt.strftime("%-d %b %Y") + ")",
+            "Where": corrections["resource"] + rows + ", column " + corrections["field"],
+            "Was": corrections["was"],
+            "Now": corrections["now"],
+            "Why": corrections["reason"],
+            "Sources": corrections["source_ids"].map(lambda ids: cite(ids, lookup, limit=len(ids))),
+        }
+    )
+    return shown.fillna("").map(lambda value: markdown_literal(str(value)))

@@ -120,11 +120,14 @@ def test_closed_panels_send_nothing_and_a_link_opens_them(dataset: Dataset) -> N
     labels = [expander.label for expander in closed.expander]
     sources_label = next(label for label in labels if label.startswith("Sources used by this view"))
     assert "Data dictionary" in labels
-    assert [len(frame.value) for frame in closed.dataframe] == [len(dataset["quotes"]), len(dataset["corrections"])]
+    assert [len(frame.value) for frame in closed.dataframe] == [len(dataset["quotes"])], "only the quote grid"
+    (corrections,) = (table.value for table in closed.table)
+    assert [text.split()[0] for text in corrections["Correction"]] == list(dataset["corrections"]["correction_id"])
+    assert all(corrections["Sources"]), "every correction names its sources"
 
     opened = run_app({"sources": "true", "dictionary": "true", "actor": group_label(dataset, "us")})
     assert not opened.warning
-    quotes, sources, corrections, dictionary = (frame.value for frame in opened.dataframe)
+    quotes, sources, dictionary = (frame.value for frame in opened.dataframe)
     assert f"({len(sources)})" in next(e.label for e in opened.expander if e.label.startswith("Sources used"))
     assert len(sources) < int(sources_label.rsplit("(", 1)[1].rstrip(")")), "the selection's sources only"
     us_quotes = set(quotes["quote_id"])

@@ -331,3 +331,13 @@ def test_the_quote_table_keeps_its_key_unless_its_rows_change_under_a_selection(
     moved = quote_table.table_key(state, ("Q2",))
     assert moved != key and moved not in state, "rows changed under a selection: a new grid, nothing selected"
     assert quote_table.table_key(state, ("Q1", "Q2")) == moved
+
+
+def test_corrections_read_as_written_in_a_table_that_renders_markdown(dataset: Dataset, lookup) -> None:
+    hostile = dataset["corrections"].assign(
+        reason="[read more](javascript:alert(1)) ![x](https://tracker.invalid/p.gif)"
+    )
+    package = Dataset(dataset.descriptor, {**dataset.tables, "corrections": hostile}, dataset.boundaries)
+    table = citations.corrections_table(package, lookup)
+    assert all(r"\[read more\]\(javascript" in why and r"\!\[x\]" in why for why in table["Why"])
+    assert len(table) == len(dataset["corrections"])
