@@ -187,7 +187,9 @@ class Session:
                     .filter(g => g.checkVisibility() && g.getBoundingClientRect().height > 0);
                 return frames.every(f => f.querySelector('canvas'))
                     && charts.length > 0 && charts.every(c => c.querySelector('.main-svg .scatterlayer .trace'))
-                    && grids.length > 0 && grids.every(g => g.querySelector('[role=gridcell]'));
+                    && grids.every(g => g.querySelector('[role=gridcell]'))
+                    // the quote table, unless no quote matches
+                    && (grids.length > 0 || document.body.innerText.includes('No quotes match this selection.'));
             }""",
             timeout=60_000,
         )
