@@ -39,6 +39,11 @@ new MutationObserver((records) => {
   }
 }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                       attributeFilter: ['data-test-script-state']});
+// When the page last changed at all: views keep drawing after a run has ended (Plotly draws each changed chart
+// twice, the grid rebuilds its accessible cells), and the tests act, as a reader would, once the page is still.
+window.__lastChange = 0;
+new MutationObserver(() => { window.__lastChange = performance.now(); })
+  .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 """
 
 
@@ -193,6 +198,7 @@ class Session:
             }""",
             timeout=60_000,
         )
+        page.wait_for_function("performance.now() - window.__lastChange > 300", timeout=30_000, polling=100)
 
     def rerun(self, action) -> None:
         """Do something that reruns the script and wait until the rerun has finished and drawn."""
