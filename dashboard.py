@@ -323,7 +323,7 @@ if sources_panel.open:
     )
 st.subheader("Corrections and departures from sources")
 st.table(
-    citations.corrections_table(dataset, citation_lookup),
+    loader.corrections(DATA),
     hide_index=True,
     alt="Table of corrections: what the dataset changed from its sources, and why.",
 )

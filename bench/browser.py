@@ -11,6 +11,7 @@ input (pointer or key down) that started it and the time the run's last message 
 from __future__ import annotations
 
 import json
+import statistics
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -216,6 +217,39 @@ def open_session(browser, base: str, spec: PageSpec) -> Session:
     session = Session(browser, base, DESKTOP)
     session.context.add_init_script(spec.probe())
     return session
+
+
+def open_drawn(browser, base: str, spec: PageSpec) -> tuple[Session, list[int]]:
+    """A session on the page with every view drawn and the page still, and its running count of websocket bytes."""
+    session = open_session(browser, base, spec)
+    received = count_received(session.page)
+    session.page.goto(base + "/", wait_until="commit")
+    session.page.wait_for_function("window.__marks && window.__marks.drawn !== null", timeout=90_000, polling=100)
+    settle(session.page)
+    return session, received
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def change_figures(samples: list[dict]) -> dict:
+    """Medians (and p95 of the timings) over filter changes from filter_change()."""
+
+    def median(key: str) -> float:
+        return statistics.median(sample[key] for sample in samples)
+
+    return {
+        "samples": samples,
+        "median_ms": median("ms"),
+        "p95_ms": p95([sample["ms"] for sample in samples]),
+        "painted_median_ms": median("painted_ms"),
+        "painted_p95_ms": p95([sample["painted_ms"] for sample in samples]),
+        "until_run_finished_median_ms": median("until_run_finished_ms"),
+        "drawing_median_ms": median("drawing_ms"),
+        "ws_bytes_median": median("ws_bytes"),
+        "plotly_draws_median": median("plotly_draws"),
+    }
 
 
 def cold_load(browser, base: str, spec: PageSpec, timeout_ms: int = 60_000) -> Load:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import statistics
 
-from bench.browser import PageSpec, count_received, filter_change, open_session, settle
-from bench.run import CHANGED, RESULTS, SPECS, p95
+from bench.browser import PageSpec, change_figures, filter_change, open_drawn
+from bench.run import CHANGED, RESULTS, SPECS
 from bench.servers import Server
 from tests.browser.conftest import CHROMIUM
 from tests.conftest import ROOT
@@ -45,30 +44,14 @@ def measure(browser, page: str, spec: PageSpec, label: str, changes: int) -> dic
     server = Server(ROOT / page, "decompose")
     try:
         server.wait_healthy()
-        session = open_session(browser, server.base, spec)
-        received = count_received(session.page)
-        session.page.goto(server.base + "/", wait_until="commit")
-        session.page.wait_for_function("window.__marks && window.__marks.drawn !== null", timeout=90_000, polling=100)
-        settle(session.page)
+        session, received = open_drawn(browser, server.base, spec)
         for change in range(2):  # the first changes compile the page's code paths: not counted
             filter_change(session, label, add=change % 2 == 0)
         samples = [filter_change(session, label, add=change % 2 == 0, received=received) for change in range(changes)]
         session.close()
     finally:
         server.stop()
-
-    def figure(key: str) -> float:
-        return statistics.median(sample[key] for sample in samples)
-
-    return {
-        "median_ms": figure("ms"),
-        "p95_ms": p95([sample["ms"] for sample in samples]),
-        "painted_median_ms": figure("painted_ms"),
-        "until_run_finished_median_ms": figure("until_run_finished_ms"),
-        "plotly_draws_median": figure("plotly_draws"),
-        "ws_bytes_median": figure("ws_bytes"),
-        "samples": samples,
-    }
+    return change_figures(samples)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components import casualty_chart, downloads, force_chart, map_almaty, map_kazakhstan, maps, quote_table
-from components.citations import citations
+from components.citations import citations, corrections_table
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
 
 DATA_DIR_VARIABLE = "DASHBOARD_DATA_DIR"
@@ -62,6 +62,11 @@ def almaty_base(path: str) -> tuple[str, ...]:
 @st.cache_resource(show_spinner=False)
 def citation_lookup(path: str) -> dict[str, str]:
     return citations(load(path).dataset)
+
+
+@st.cache_resource(show_spinner=False)
+def corrections(path: str) -> pd.DataFrame:
+    return corrections_table(load(path).dataset, citation_lookup(path))
 
 
 @st.cache_resource(show_spinner=False)
