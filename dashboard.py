@@ -1,6 +1,7 @@
 """Kazakhstan, January 2022: the unrest and the CSTO deployment."""
 
 from functools import partial
+from pathlib import Path
 
 import streamlit as st
 
@@ -16,12 +17,16 @@ from components import (
     map_almaty,
     map_kazakhstan,
     maps,
+    plotly_view,
     quote_table,
     summaries,
 )
 from components.dictionary import dictionary_rows
 
 st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", layout="wide")
+
+# Files Streamlit serves at app/static/ (server.enableStaticServing): Plotly's bundle for the charts.
+STATIC_DIR = Path(__file__).with_name("static")
 
 # LOAD THE DATA ONCE ---------------------------------------------------------------------------------
 DATA = str(loader.data_dir())
@@ -156,7 +161,7 @@ with city:
 # CLAIMS CHARTS -----------------------------------------------------------------------------------------------
 
 
-def claims_chart(figure, claims, unnumbered, noun: str, how_to_read: str, none_selected: str) -> None:
+def claims_chart(key: str, figure, claims, unnumbered, noun: str, how_to_read: str, none_selected: str) -> None:
     """A chart of claims: how many the selection holds and how to read them, the chart, and the selected claims
     it cannot draw for want of a number. The notes that come and go sit in containers of their own."""
     chosen = int(claims["selected"].sum())
@@ -164,7 +169,7 @@ def claims_chart(figure, claims, unnumbered, noun: str, how_to_read: str, none_s
         st.caption(f"{summaries.count_of(chosen, len(claims), noun)} are from the selection. {how_to_read}")
         if not chosen:
             st.info(none_selected)
-    st.plotly_chart(figure, width="stretch", alt=summaries.claims_alt(claims, noun), config={"displaylogo": False})
+    plotly_view.show(figure, key=key, alt=summaries.claims_alt(claims, noun), static_dir=STATIC_DIR)
     with st.container():
         if len(unnumbered):
             st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
@@ -176,6 +181,7 @@ prepared_casualties = loader.casualty_claims(DATA)
 casualty_claims = filters.mark_selected(prepared_casualties, selection)
 chosen_casualties = casualty_claims[casualty_claims["selected"]]
 claims_chart(
+    "casualty_chart",
     casualty_chart.casualty_figure(prepared_casualties, casualty_chart.milestones(dataset), selection, labels),
     casualty_claims,
     casualty_chart.claims_without_numbers(casualty_claims),
@@ -192,6 +198,7 @@ prepared_forces = loader.force_claims(DATA)
 force_claims = filters.mark_selected(prepared_forces, selection)
 chosen_forces = force_claims[force_claims["selected"]]
 claims_chart(
+    "force_chart",
     force_chart.force_figure(prepared_forces, selection, labels),
     force_claims,
     force_chart.claims_without_numbers(force_claims),

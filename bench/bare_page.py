@@ -1,16 +1,20 @@
 """The benchmark's floor: the dashboard's component kinds holding a few rows of trivial data.
 
-Two pydeck maps (boundary, arc and point layers, no basemap), two Plotly scatter charts, a data grid and
-the sidebar filters bound to the URL, laid out as the dashboard lays them out; the group filter changes every
-view. Whatever the dashboard costs beyond this page is what the project's own code adds.
+Two pydeck maps (boundary, arc and point layers, no basemap), two Plotly scatter charts drawn as the
+dashboard draws them (components/plotly_view.py), a data grid and the sidebar filters bound to the URL,
+laid out as the dashboard lays them out; the group filter changes every view. Whatever the dashboard
+costs beyond this page is what the project's own code adds.
 """
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 import streamlit as st
+
+from components import plotly_view
 
 st.set_page_config(page_title="Bare page", layout="wide")
 st.title("Bare page")
@@ -85,7 +89,7 @@ for name in ("first", "second"):
     figure = go.Figure(
         go.Scatter(x=[1, 2, 3], y=[3, 1, 2], mode="markers+lines", name=name, marker={"opacity": opacity})
     )
-    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+    plotly_view.show(figure, key=name, alt=f"The {name} chart.", static_dir=Path(__file__).with_name("static"))
 
 st.header("Table")
 table = pd.DataFrame({"group": GROUPS, "value": [1, 2, 3]})

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlparse
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.servers import LOGS
+from components import plotly_view
 from tests.browser.conftest import DESKTOP, READY, Session
 
 PROBE = """
@@ -121,7 +122,7 @@ PROBE = """
     stale: document.querySelectorAll('[data-stale=true]').length,
     text: textShown(),
     maps: count('[data-testid=stDeckGlJsonChart]', 'canvas', false),
-    charts: count('[data-testid=stPlotlyChart]', '.main-svg .scatterlayer .trace', false),
+    charts: count('.plotly-view', '.main-svg .scatterlayer .trace', false),
     grids: count('[data-testid=stDataFrame]', '[role=gridcell]', true),
     gridsPainted: marks.drawnPainted === null && spec.grids > 0 ? paintedGrids() : spec.grids,
     gridsRepainted: marks.drawn === null ? 0 : changingGrids()
@@ -348,8 +349,8 @@ def largest_elements(frames: list[bytes], keep: int = 8) -> list[dict]:
                 {"what": f"{layer.get('@@type')} {layer.get('id', '')}".strip(), "bytes": size(layer)}
                 for layer in spec.get("layers", [])
             ]
-        elif kind == "plotly_chart":
-            spec = json.loads(element.plotly_chart.spec)
+        elif kind == plotly_view.ELEMENT_TYPE and element.bidi_component.component_name == plotly_view.COMPONENT_NAME:
+            spec = plotly_view.mounted_figures([element.bidi_component])[0]
             entry["parts"] = [
                 {"what": f"{trace.get('type', 'trace')} {trace.get('name', '')}".strip(), "bytes": size(trace)}
                 for trace in spec.get("data", [])

@@ -21,7 +21,7 @@ from tests.conftest import ROOT
 
 VARIANTS = RESULTS / "variants"
 # What draws each kind of view in dashboard.py, and how many times it appears there.
-DRAWS = {"maps": ("st.pydeck_chart(", 2), "charts": ("st.plotly_chart(", 1)}
+DRAWS = {"maps": ("st.pydeck_chart(", 2), "charts": ("plotly_view.show(", 1)}
 
 
 def variant(left_out: tuple[str, ...]) -> tuple[str, PageSpec]:

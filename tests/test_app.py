@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import map_kazakhstan
+from components import map_kazakhstan, plotly_view
 from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
 from tests.conftest import ROOT, run_validate
 from tests.test_validation import CASES
 
 APP = str(ROOT / "dashboard.py")
+CHART = plotly_view.ELEMENT_TYPE
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +36,7 @@ def decks(app: AppTest) -> list[dict]:
 
 
 def figures(app: AppTest) -> list[dict]:
-    return [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
+    return plotly_view.mounted_figures(app.get(plotly_view.ELEMENT_TYPE))
 
 
 def layer(deck: dict, layer_id: str) -> dict:
@@ -145,7 +146,7 @@ def view_positions(app: AppTest) -> dict[tuple[int, ...], str]:
 
     def walk(node, path: tuple[int, ...]) -> None:
         for index, child in getattr(node, "children", {}).items():
-            if child.type in ("deck_gl_json_chart", "plotly_chart", "arrow_data_frame", "dataframe"):
+            if child.type in ("deck_gl_json_chart", CHART, "arrow_data_frame", "dataframe"):
                 found[(*path, index)] = child.type
             walk(child, (*path, index))
 
@@ -156,8 +157,8 @@ def view_positions(app: AppTest) -> dict[tuple[int, ...], str]:
 def test_notes_that_come_and_go_never_move_the_views(dataset: Dataset) -> None:
     # A view whose position changes is a new element to the browser, which then redraws it from scratch.
     default = view_positions(run_app())
-    assert sorted(default.values()).count("plotly_chart") == 2 and len(default) >= 5
-    charts = {path for path, kind in default.items() if kind == "plotly_chart"}
+    assert sorted(default.values()).count(CHART) == 2 and len(default) >= 5
+    charts = {path for path, kind in default.items() if kind == CHART}
     for group_id in ("kz-gov", "us", "csto-members", "opposition"):
         selected = view_positions(run_app({"actor": group_label(dataset, group_id)}))
         assert selected.items() <= default.items(), f"{group_id}: a view moved"
@@ -248,7 +249,7 @@ def test_each_broken_data_fault_stops_the_page_with_its_report(
     assert "failed validation" in app.error[0].value
     report = app.code[0].value
     assert any(line.startswith(location + ":") and words in line for line in report.splitlines()), report
-    assert not app.get("plotly_chart") and not app.get("deck_gl_json_chart") and len(app.dataframe) == 0
+    assert not figures(app) and not app.get("deck_gl_json_chart") and len(app.dataframe) == 0
     cli = run_validate(mini_package)
     assert cli.returncode == 1 and report in cli.stderr, "the command prints the same report"
 
@@ -257,7 +258,7 @@ def test_the_small_valid_package_draws_the_page(mini_package: Path, monkeypatch:
     monkeypatch.setenv(DATA_DIR_VARIABLE, str(mini_package))
     app = run_app()
     assert not app.exception and not app.error
-    assert len(app.get("plotly_chart")) == 2 and len(app.get("deck_gl_json_chart")) >= 1
+    assert len(figures(app)) == 2 and len(app.get("deck_gl_json_chart")) >= 1
 
 
 def test_broken_package_shows_the_report_and_no_data(mini_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -268,4 +269,4 @@ def test_broken_package_shows_the_report_and_no_data(mini_package: Path, monkeyp
     assert not app.exception
     assert "failed validation" in app.error[0].value
     assert "events.csv:2:place_id: `nowhere` matches no place_id in places.csv" in app.code[0].value
-    assert len(app.dataframe) == 0 and not app.get("plotly_chart") and not app.get("deck_gl_json_chart")
+    assert len(app.dataframe) == 0 and not figures(app) and not app.get("deck_gl_json_chart")

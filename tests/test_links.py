@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from components import links
+from components import links, plotly_view
 from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
 from tests.conftest import ROOT
@@ -113,6 +113,7 @@ def test_the_page_survives_generated_links(params: dict[str, list[str]], monkeyp
         app.query_params[key] = value
     app.run()
     assert not app.exception
-    assert len(app.get("plotly_chart")) == 2, "the valid part of the view is intact"
+    charts = plotly_view.mounted_figures(app.get(plotly_view.ELEMENT_TYPE))
+    assert len(charts) == 2, "the valid part of the view is intact"
     if any(key not in links.KNOWN | links.RESERVED for key in params):
         assert app.warning and "ignored" in app.warning[0].value

@@ -9,6 +9,7 @@ import zipfile
 from datetime import date
 
 import pandas as pd
+import plotly.offline
 import pytest
 
 from components import (
@@ -22,6 +23,7 @@ from components import (
     map_kazakhstan,
     maps,
     palette,
+    plotly_view,
     quote_table,
 )
 from components.dataset import Dataset
@@ -341,3 +343,32 @@ def test_corrections_read_as_written_in_a_table_that_renders_markdown(dataset: D
     table = citations.corrections_table(package, lookup)
     assert all(r"\[read more\]\(javascript" in why and r"\!\[x\]" in why for why in table["Why"])
     assert len(table) == len(dataset["corrections"])
+
+
+def test_plotly_bundle_is_published_once_under_its_version(tmp_path) -> None:
+    static_dir = tmp_path / "static"
+    url = plotly_view.published_bundle(static_dir)
+    written = static_dir / plotly_view.bundle_name()
+    assert url == f"app/static/{written.name}" and plotly.offline.get_plotlyjs_version() in written.name
+    assert written.read_text(encoding="utf-8") == plotly.offline.get_plotlyjs()
+    assert [path.name for path in static_dir.iterdir()] == [written.name], "no partial file is left behind"
+    written.write_text("kept")  # a later call in the process, or another replica's, does not rewrite it
+    plotly_view.published_bundle.cache_clear()
+    assert plotly_view.published_bundle(static_dir) == url and written.read_text() == "kept"
+
+
+def test_plotly_bundle_in_an_unwritable_place_falls_back(tmp_path, caplog) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert plotly_view.published_bundle(blocked / "static") is None
+    assert "could not be written" in caplog.text
+
+
+def test_chart_data_carries_the_figure_alt_text_and_bundle(dataset: Dataset, prepared) -> None:
+    figure = casualty_chart.casualty_figure(
+        prepared, casualty_chart.milestones(dataset), filters.Selection(), filters.group_labels(dataset)
+    )
+    data = plotly_view.chart_data(figure, "Chart of claims", "app/static/plotly.min.js")
+    assert json.loads(json.dumps(data))["figure"] == json.loads(figure.to_json())
+    assert data["alt"] == "Chart of claims" and data["bundle"] == "app/static/plotly.min.js"
+    assert data["config"]["displaylogo"] is False

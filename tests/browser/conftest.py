@@ -163,8 +163,8 @@ def browser(chromium_path: str):
 class Session:
     """A fresh browser context on the dashboard, with the console errors it logged."""
 
-    def __init__(self, browser, base: str, viewport: dict, user_agent: str | None = None):
-        options = {"viewport": viewport, "accept_downloads": True}
+    def __init__(self, browser, base: str, viewport: dict, user_agent: str | None = None, color_scheme: str = "light"):
+        options = {"viewport": viewport, "accept_downloads": True, "color_scheme": color_scheme}
         if user_agent:
             options["user_agent"] = user_agent
         self.context = browser.new_context(**options)
@@ -187,7 +187,7 @@ class Session:
         page.wait_for_function(
             """() => {
                 const frames = [...document.querySelectorAll('[data-testid=stDeckGlJsonChart]')];
-                const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
+                const charts = [...document.querySelectorAll('.plotly-view')];
                 const grids = [...document.querySelectorAll('[data-testid=stDataFrame]')]
                     .filter(g => g.checkVisibility() && g.getBoundingClientRect().height > 0);
                 return frames.every(f => f.querySelector('canvas'))
@@ -238,8 +238,10 @@ class Session:
 def open_session(request: pytest.FixtureRequest, browser, server: str, server_log: Path):
     sessions: list[Session] = []
 
-    def start(viewport: dict = DESKTOP, user_agent: str | None = None, base: str | None = None) -> Session:
-        session = Session(browser, base or server, viewport, user_agent)
+    def start(
+        viewport: dict = DESKTOP, user_agent: str | None = None, base: str | None = None, color_scheme: str = "light"
+    ) -> Session:
+        session = Session(browser, base or server, viewport, user_agent, color_scheme)
         sessions.append(session)
         return session
 

@@ -38,7 +38,7 @@ def choose_actor(session, label: str) -> None:
 
 
 def legend_entries(session, chart_index: int) -> list[str]:
-    chart = session.page.locator("[data-testid=stPlotlyChart]").nth(chart_index)
+    chart = session.page.locator(".plotly-view").nth(chart_index)
     return chart.locator(".legend .traces .legendtext").all_inner_texts()
 
 
@@ -47,8 +47,8 @@ def test_default_page_draws_every_view(open_session, server_log: Path) -> None:
     session.open()
     page = session.page
     assert page.locator("[data-testid=stDeckGlJsonChart] canvas").count() >= 2
-    assert page.locator("[data-testid=stPlotlyChart]").count() == 2
-    for chart in page.locator("[data-testid=stPlotlyChart]").all():
+    assert page.locator(".plotly-view").count() == 2
+    for chart in page.locator(".plotly-view").all():
         assert chart.locator(".scatterlayer .trace .point").count() > 10
     assert page.locator("[data-testid=stDataFrame] [role=gridcell]").count() > 20
     assert count(session.caption("quotes")) == count(session.caption("quotes").split(" of ")[1])
@@ -82,6 +82,40 @@ def test_choosing_an_actor_changes_the_url_and_every_view(open_session, dataset:
         legs[legs["contributor"] != "RUS"], place_positions(dataset), dataset, citations(dataset)
     )
     assert f"{len(drawn)} contingent legs" in after["events at"]
+
+
+def test_the_charts_redraw_in_place_once_per_filter_change(open_session) -> None:
+    session = open_session()
+    session.open()
+    page = session.page
+    charts = page.locator(".plotly-view")
+    alt_before = [chart.get_attribute("aria-label") for chart in charts.all()]
+    legend_before = legend_entries(session, 1)
+    page.evaluate(
+        """() => document.querySelectorAll('.plotly-view').forEach((chart) => {
+            chart.dataset.marked = 'before';
+            chart.dataset.draws = '0';
+            chart.on('plotly_afterplot', () => { chart.dataset.draws = String(Number(chart.dataset.draws) + 1); });
+        })"""
+    )
+    choose_actor(session, "Other CSTO governments")
+    assert page.locator(".plotly-view[data-marked=before]").count() == 2, "the same plots took the new figures"
+    assert [chart.get_attribute("data-draws") for chart in charts.all()] == ["1", "1"], "one draw per chart"
+    assert legend_entries(session, 1) != legend_before, "the force chart's legend lists only the selection"
+    alt_after = [chart.get_attribute("aria-label") for chart in charts.all()]
+    assert len(alt_after) == 2 and all(after and "from the selected" in after for after in alt_after), alt_after
+    assert alt_after[0] != alt_before[0] and alt_after[1] != alt_before[1], "the text alternatives follow the figures"
+
+
+def test_the_charts_follow_a_dark_theme(open_session) -> None:
+    session = open_session(color_scheme="dark")
+    session.open()
+    page = session.page
+    tick = page.locator(".plotly-view .ytick text").first
+    red, green, blue = (int(part) for part in re.findall(r"\d+", tick.evaluate("t => getComputedStyle(t).fill"))[:3])
+    assert min(red, green, blue) > 150, "tick labels are light on the dark page"
+    background = page.locator(".plotly-view .main-svg").first.evaluate("svg => getComputedStyle(svg).background")
+    assert "rgba(0, 0, 0, 0)" in background, "the chart lets the page's background through"
 
 
 def test_the_quote_table_updates_in_place_and_drops_a_selection_its_rows_no_longer_hold(
@@ -148,7 +182,7 @@ def test_a_tampered_link_shows_the_notice_and_the_page(open_session) -> None:
     for ignored in ("img src", "dates", "later", "zzz"):
         assert ignored in notice, notice
     assert session.page.locator("img[src=x]").count() == 0
-    assert session.page.locator("[data-testid=stPlotlyChart]").count() == 2
+    assert session.page.locator(".plotly-view").count() == 2
     assert query(session)["actor"] == ["United States"]
 
 

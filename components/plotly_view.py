@@ -1,0 +1,155 @@
+"""Plotly charts that keep one plot per chart and redraw it in place.
+
+`st.plotly_chart` hashes the figure into the element's identity, so a changed figure (a filter change dims
+other claimants) replaces the element: the plot is rebuilt from scratch and drawn twice, once before and once
+after its width is known. This view mounts a small component under a fixed key instead. The first figure is
+drawn with `Plotly.newPlot`, each later one with `Plotly.react`, which redraws only what changed.
+
+Plotly's own browser bundle, the one the installed `plotly` package ships, is published once per process as a
+static file (components/static_files.py) named by its Plotly.js version. Where that cannot be written, the
+chart falls back to `st.plotly_chart`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.offline
+import streamlit as st
+
+from components import static_files
+
+CONFIG = {"displaylogo": False}
+ROOT_CLASS = "plotly-view"
+COMPONENT_NAME = "kz_plotly_view"
+ELEMENT_TYPE = "bidi_component"  # how Streamlit's element tree names a mounted component
+
+
+def bundle_name() -> str:
+    return f"plotly-{plotly.offline.get_plotlyjs_version()}.min.js"
+
+
+@functools.cache
+def published_bundle(static_dir: Path) -> str | None:
+    """Plotly's bundle in `static_dir`, written once per process: its URL relative to the page, or None."""
+    return static_files.publish(static_dir, bundle_name(), plotly.offline.get_plotlyjs)
+
+
+def chart_data(figure: go.Figure, alt: str, bundle_url: str) -> dict:
+    """What the browser needs to draw one chart: the figure, its text alternative, Plotly's config and bundle."""
+    return {"figure": json.loads(figure.to_json()), "alt": alt, "config": CONFIG, "bundle": bundle_url}
+
+
+# Runs in the page. Streamlit calls the default export on every run with the new data, on the same node.
+SCRIPT = r"""
+const loading = (window.__plotlyViewBundles ??= {});
+
+function plotlyFrom(url) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  return (loading[url] ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = new URL(url, document.baseURI).href;
+    script.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error('no Plotly in ' + url)));
+    script.onerror = () => { delete loading[url]; reject(new Error('could not load ' + url)); };
+    document.head.appendChild(script);
+  }));
+}
+
+// "#rrggbb", "#rgb" or "rgb(r, g, b)" at the given opacity; anything else as it is.
+function faded(colour, opacity) {
+  let channels = null;
+  const hex = colour.match(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i);
+  if (hex) {
+    const digits = hex[1].length === 3 ? [...hex[1]].map((d) => d + d) : hex[1].match(/../g);
+    channels = digits.map((pair) => parseInt(pair, 16));
+  } else {
+    const rgb = colour.match(/^rgba?\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)/i);
+    if (rgb) channels = rgb.slice(1, 4).map(Number);
+  }
+  return channels ? `rgba(${channels.join(', ')}, ${opacity})` : colour;
+}
+
+// Streamlit's chart theme, with the colours read from the CSS variables Streamlit sets on the component, as the
+// template's defaults: the figure's own settings win, and light and dark themes both read well. As in Streamlit's
+// own theme, axes make room for their labels (automargin) and only the value axis has gridlines.
+function themed(layout, element) {
+  const style = getComputedStyle(element);
+  const text = style.getPropertyValue('--st-text-color').trim() || '#31333f';
+  const background = style.getPropertyValue('--st-background-color').trim() || '#ffffff';
+  const muted = faded(text, 0.7);
+  const rule = faded(text, 0.12);
+  const axis = {
+    gridcolor: rule, zerolinecolor: rule, linecolor: rule, tickcolor: rule, automargin: true,
+    tickfont: { color: muted, size: 12 }, title: { font: { color: muted, size: 14 } },
+  };
+  return {
+    ...layout,
+    template: {
+      layout: {
+        font: { color: muted, size: 12 }, paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)',
+        xaxis: { ...axis, showgrid: false, zeroline: false }, yaxis: axis,
+        legend: { font: { color: text, size: 12 }, title: { font: { color: muted, size: 12 } } },
+        hoverlabel: { bgcolor: background, bordercolor: rule, font: { color: text, size: 12 } },
+      },
+    },
+  };
+}
+
+export default function ({ data, parentElement }) {
+  const root = parentElement.querySelector('.__ROOT_CLASS__');
+  root.setAttribute('aria-label', data.alt);
+  // Hold the chart's height before the bundle arrives, so the page below it does not jump.
+  if (data.figure.layout && data.figure.layout.height) root.style.minHeight = `${data.figure.layout.height}px`;
+  root.__wanted = data;
+  plotlyFrom(data.bundle)
+    .then((Plotly) => {
+      if (root.__wanted !== data || !root.isConnected) return;  // a newer figure has arrived meanwhile
+      const layout = themed(data.figure.layout || {}, parentElement);
+      const draw = root.__drawn ? Plotly.react : Plotly.newPlot;
+      root.__drawn = true;
+      if (!root.__resizing) {
+        // Plotly follows the window's size; the column can change width without it (the sidebar opening).
+        root.__resizing = new ResizeObserver(() => {
+          if (root.__drawnWidth && Math.abs(root.clientWidth - root.__drawnWidth) > 1) Plotly.Plots.resize(root);
+          root.__drawnWidth = root.clientWidth;
+        });
+        root.__resizing.observe(root);
+      }
+      return draw(root, data.figure.data, layout, data.config);
+    })
+    .catch((problem) => {
+      console.error(problem);
+      root.textContent = 'This chart could not be drawn. Its figures are in the downloads below.';
+    });
+  return () => {
+    if (root.__resizing) root.__resizing.disconnect();
+    if (window.Plotly) window.Plotly.purge(root);
+  };
+}
+""".replace("__ROOT_CLASS__", ROOT_CLASS)
+
+_component = st.components.v2.component(
+    COMPONENT_NAME,
+    html=f'<div class="{ROOT_CLASS}" role="img"></div>',
+    css=f".{ROOT_CLASS} {{ width: 100%; }}",
+    js=SCRIPT,
+    isolate_styles=False,
+)
+
+
+def mounted_figures(elements) -> list[dict]:
+    """The figures in a run's component elements (protos, as AppTest or the websocket hands them over)."""
+    protos = [getattr(element, "proto", element) for element in elements]
+    return [json.loads(proto.json)["figure"] for proto in protos if proto.component_name == COMPONENT_NAME]
+
+
+def show(figure: go.Figure, *, key: str, alt: str, static_dir: Path) -> None:
+    """Draw `figure` under `key`: the same key keeps the same plot from run to run."""
+    bundle_url = published_bundle(static_dir)
+    if bundle_url is None:
+        st.plotly_chart(figure, width="stretch", alt=alt, config=CONFIG)
+        return
+    _component(key=key, data=chart_data(figure, alt, bundle_url), width="stretch")
