@@ -349,12 +349,31 @@ def test_plotly_bundle_is_published_once_under_its_version(tmp_path) -> None:
     static_dir = tmp_path / "static"
     url = plotly_view.published_bundle(static_dir)
     written = static_dir / plotly_view.bundle_name()
-    assert url == f"app/static/{written.name}" and plotly.offline.get_plotlyjs_version() in written.name
-    assert written.read_text(encoding="utf-8") == plotly.offline.get_plotlyjs()
+    assert url == f"app/static/{written.name}"
+    assert written.read_bytes() == plotly_view.BUNDLE.read_bytes()
     assert [path.name for path in static_dir.iterdir()] == [written.name], "no partial file is left behind"
     written.write_text("kept")  # a later call in the process, or another replica's, does not rewrite it
     plotly_view.published_bundle.cache_clear()
     assert plotly_view.published_bundle(static_dir) == url and written.read_text() == "kept"
+
+
+def test_the_vendored_plotly_bundle_matches_the_plotly_package_and_draws_every_trace(
+    dataset: Dataset, prepared, names, lookup
+) -> None:
+    header = plotly_view.BUNDLE.read_text(encoding="utf-8")[:200]
+    version = plotly.offline.get_plotlyjs_version()
+    assert f"plotly.js (basic - minified) v{version}\n" in header, (
+        f"the plotly package is built for plotly.js {version}: replace {plotly_view.BUNDLE.name} with "
+        f"plotly-basic.min.js from `npm pack plotly.js-basic-dist-min@{version}`"
+    )
+    assert plotly_view.BUNDLE.name == f"plotly-basic-{version}.min.js"
+    labels = filters.group_labels(dataset)
+    figures = [
+        casualty_chart.casualty_figure(prepared, casualty_chart.milestones(dataset), ALL, labels),
+        force_chart.force_figure(force_chart.prepare(dataset, names, lookup), ALL, labels),
+    ]
+    drawn = {trace.get("type", "scatter") for figure in figures for trace in figure.to_dict()["data"]}
+    assert drawn <= plotly_view.BUNDLE_TRACE_TYPES, f"traces the basic bundle cannot draw: {drawn}"
 
 
 def test_plotly_bundle_in_an_unwritable_place_falls_back(tmp_path, caplog) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import plotly_view
 from components.loader import DATA_DIR_VARIABLE
 from tests.conftest import ROOT
 
@@ -102,9 +103,12 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return files
 
 
-def test_the_page_runs_without_secrets_and_writes_nothing_to_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_page_runs_without_secrets_and_writes_only_plotlys_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(DATA_DIR_VARIABLE, raising=False)
     assert not (ROOT / ".streamlit" / "secrets.toml").exists()
+    bundle = f"static/{plotly_view.bundle_name()}"
+    (ROOT / bundle).unlink(missing_ok=True)  # as on a fresh clone
+    plotly_view.published_bundle.cache_clear()
     before = snapshot(ROOT)
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not app.exception, [element.message for element in app.exception]
@@ -113,7 +117,8 @@ def test_the_page_runs_without_secrets_and_writes_nothing_to_the_repository(monk
     assert app.get("download_button"), "the downloads are built in memory on every run"
     after = snapshot(ROOT)
     changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
-    assert not changed, f"the page wrote to the repository: {changed}"
+    assert changed == [bundle], f"the page wrote to the repository: {changed}"
+    assert "static/" in (ROOT / ".gitignore").read_text().splitlines(), "the bundle is written, never committed"
 
 
 def test_the_readme_deploy_section_is_enough_to_deploy() -> None:

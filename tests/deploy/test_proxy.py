@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from components import plotly_view
 from tests.browser.conftest import DESKTOP, READY, RESULTS, Session, free_port
 from tests.conftest import ROOT
 
@@ -139,6 +141,23 @@ def test_a_bundle_file_missing_from_the_proxy_copy_comes_from_a_replica_still_co
     # A name no replica has either: Streamlit answers with its page, which must not be cached as that file.
     status, headers, _ = fetch(f"{stack.proxy}/static/js/not-in-this-release.00000000.js")
     assert "immutable" not in directives(headers) and "no-cache" in directives(headers), headers
+
+
+def test_plotlys_bundle_comes_from_a_replica_compressed_and_cacheable(stack: Stack) -> None:
+    url = plotly_view.published_bundle(ROOT / "static")  # the replicas write it on their first run, as here
+    assert url, "static/ beside dashboard.py is writable"
+    status, headers, body = fetch(f"{stack.proxy}/{url}", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("content-encoding") == "gzip", headers
+    assert directives(headers) == LONG_CACHE, headers
+    assert "javascript" in headers.get("content-type", ""), "served as a script, which nosniff requires"
+    _, _, direct = fetch(f"{stack.replicas[0]['url']}/{url}")
+    assert gzip.decompress(body) == direct == (ROOT / "static" / plotly_view.bundle_name()).read_bytes()
+    assert len(body) < len(direct) / 2
+    # A name no replica has: a plain 404, not cached.
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        fetch(f"{stack.proxy}/app/static/plotly-0.0.0.min.js")
+    assert missing.value.code == 404
+    assert "immutable" not in directives({k.lower(): v for k, v in missing.value.headers.items()})
 
 
 def test_the_websocket_upgrades_through_the_proxy_and_travels_compressed(stack: Stack) -> None:
