@@ -25,7 +25,7 @@ from components.dictionary import dictionary_rows
 
 st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", layout="wide")
 
-# Files Streamlit serves at app/static/ (server.enableStaticServing): Plotly's bundle for the charts.
+# Files Streamlit serves at app/static/ (server.enableStaticServing): Plotly's bundle, the maps' boundaries.
 STATIC_DIR = Path(__file__).with_name("static")
 
 # LOAD THE DATA ONCE ---------------------------------------------------------------------------------
@@ -136,7 +136,7 @@ with national:
     if len(national_points) or len(arc_rows):
         narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))
         st.pydeck_chart(
-            map_kazakhstan.kazakhstan_deck(loader.kazakhstan_base(DATA), national_points, arc_rows, narrow),
+            map_kazakhstan.kazakhstan_deck(loader.kazakhstan_base(DATA, STATIC_DIR), national_points, arc_rows, narrow),
             height=460,
             alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
         )
@@ -151,7 +151,7 @@ with city:
     )
     if len(almaty_points):
         st.pydeck_chart(
-            map_almaty.almaty_deck(loader.almaty_base(DATA), almaty_points),
+            map_almaty.almaty_deck(loader.almaty_base(DATA, STATIC_DIR), almaty_points),
             height=460,
             alt=summaries.map_alt(almaty_points, None, "Almaty"),
         )

@@ -50,13 +50,13 @@ def freeze_long_lived_objects() -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def kazakhstan_base(path: str) -> tuple[str, ...]:
-    return map_kazakhstan.base_layers(load(path).dataset)
+def kazakhstan_base(path: str, static_dir: Path | None = None) -> tuple[str, ...]:
+    return map_kazakhstan.base_layers(load(path).dataset, static_dir)
 
 
 @st.cache_resource(show_spinner=False)
-def almaty_base(path: str) -> tuple[str, ...]:
-    return map_almaty.base_layers(load(path).dataset)
+def almaty_base(path: str, static_dir: Path | None = None) -> tuple[str, ...]:
+    return map_almaty.base_layers(load(path).dataset, static_dir)
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pydeck as pdk
 
@@ -36,12 +38,19 @@ def district_labels(dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def base_layers(dataset: Dataset) -> tuple[str, ...]:
-    """District outlines and names, serialized: the same for every selection."""
+def base_layers(dataset: Dataset, static_dir: Path | None = None) -> tuple[str, ...]:
+    """District boundaries and names, serialized: the same for every selection. Given `static_dir`, the
+    boundaries' geometry is published there (maps.boundary_layers)."""
     districts = maps.rounded_geojson(dataset.boundaries["almaty_districts"], GEOMETRY_DECIMALS)
     return maps.serialized(
         [
-            maps.outline_layer("almaty-districts", districts, [120, 120, 120, 200], fill_rgba=[230, 159, 0, 12]),
+            *maps.boundary_layers(
+                "almaty-districts",
+                districts,
+                [120, 120, 120, 200],
+                fill_rgba=[230, 159, 0, 12],
+                static_dir=static_dir,
+            ),
             pdk.Layer(
                 "TextLayer",
                 id="district-names",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pydeck as pdk
 
@@ -21,28 +23,32 @@ ARC_LAYER_COLUMNS = ["source", "target", "width", "colour", "tooltip"]  # what t
 ARC_COLUMNS = ["movement_id", "contributor", "group_id", "direction", "source", "target", "width", "colour", "tooltip"]
 
 
-def base_layers(dataset: Dataset) -> tuple[str, ...]:
-    """Country and region outlines, serialized: the same for every selection, so built once."""
+def base_layers(dataset: Dataset, static_dir: Path | None = None) -> tuple[str, ...]:
+    """Country and region boundaries, serialized: the same for every selection, so built once. Given
+    `static_dir`, their geometry is published there (maps.boundary_layers)."""
     layers = dataset.boundaries
     return maps.serialized(
         [
-            maps.outline_layer(
+            *maps.boundary_layers(
                 "csto-countries",
                 maps.rounded_geojson(layers["csto_countries"], CONTEXT_DECIMALS, CONTEXT_STEP),
                 [120, 120, 140, 160],
                 fill_rgba=[68, 119, 170, 18],
+                static_dir=static_dir,
             ),
-            maps.outline_layer(
+            *maps.boundary_layers(
                 "regions",
                 maps.rounded_geojson(layers["kazakhstan_regions"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
                 [150, 150, 150, 140],
+                static_dir=static_dir,
             ),
-            maps.outline_layer(
+            *maps.boundary_layers(
                 "kazakhstan",
                 maps.rounded_geojson(layers["kazakhstan"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
                 [128, 128, 128, 255],
                 fill_rgba=[230, 159, 0, 14],
                 width_pixels=2,
+                static_dir=static_dir,
             ),
         ]
     )

@@ -160,8 +160,3 @@ def show(figure: go.Figure, *, key: str, alt: str, static_dir: Path) -> None:
         return
     _component(key=key, data=chart_data(figure, alt, bundle_url), width="stretch")
 
-
-if __name__ == "__main__":  # for an image with a read-only app folder: publish the bundle when building it
-    published = published_bundle(Path(__file__).resolve().parent.parent / "static")
-    print(published or "static/ could not be written; see the warning above")
-    raise SystemExit(0 if published else 1)

@@ -1,12 +1,13 @@
 """Files the browser fetches by URL instead of receiving them in every script run.
 
 Streamlit serves the folder `static/` beside the main script at `app/static/` (`server.enableStaticServing`).
-Each file's name says which version of its content it holds (Plotly's bundle: the Plotly.js version), so a
-browser or proxy may cache it for good, and changed content comes under a new name.
+Each file's name says which version of its content it holds (Plotly's bundle: its version; map data: a hash of
+the content), so a browser or proxy may cache it for good, and changed content comes under a new name.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
@@ -39,3 +40,8 @@ def publish(static_dir: Path, name: str, content: Callable[[], str]) -> str | No
         log.warning("%s could not be written to %s (%s); its content is sent inline", name, static_dir, problem)
         return None
     return f"{ROUTE}/{name}"
+
+
+def content_name(stem: str, text: str, suffix: str) -> str:
+    """`<stem>-<the first 12 hex digits of the text's SHA-256><suffix>`."""
+    return f"{stem}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}{suffix}"

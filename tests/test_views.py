@@ -143,6 +143,35 @@ def test_rounded_boundaries_are_smaller_and_keep_every_feature(dataset: Dataset)
             assert all(ring[0] == ring[-1] and len(ring) >= 4 for ring in polygon), "rings stay closed"
 
 
+def test_boundaries_are_drawn_as_a_fill_and_the_edges_of_every_ring(dataset: Dataset) -> None:
+    districts = maps.rounded_geojson(dataset.boundaries["almaty_districts"], 4)
+    fill, outline = (
+        json.loads(layer) for layer in maps.serialized(maps.boundary_layers("d", districts, [1, 2, 3, 4], [5, 6, 7, 8]))
+    )
+    assert fill["@@type"] == "GeoJsonLayer" and fill["data"] == districts and not fill["stroked"]
+    rings = [
+        ring for feature in districts["features"] for polygon in feature["geometry"]["coordinates"] for ring in polygon
+    ]
+    assert outline["@@type"] == "LineLayer" and len(outline["data"]) == sum(len(ring) - 1 for ring in rings)
+    assert outline["data"][0] == {"s": rings[0][0], "t": rings[0][1]} and outline["data"][-1]["t"] == rings[-1][-1]
+    assert (outline["getSourcePosition"], outline["getTargetPosition"]) == ("@@=s", "@@=t")
+    assert [
+        json.loads(layer)["id"] for layer in maps.serialized(maps.boundary_layers("d", districts, [1, 2, 3, 4]))
+    ] == ["d"]
+
+
+def test_boundary_geometry_is_published_once_and_named_by_its_content(dataset: Dataset, tmp_path) -> None:
+    static_dir = tmp_path / "static"
+    layers = map_kazakhstan.base_layers(dataset, static_dir)
+    urls = [json.loads(layer)["data"] for layer in layers]
+    assert all(isinstance(url, str) and url.startswith("app/static/") for url in urls), urls
+    assert sorted(url.removeprefix("app/static/") for url in urls) == sorted(path.name for path in static_dir.iterdir())
+    inline = [json.loads(layer)["data"] for layer in map_kazakhstan.base_layers(dataset)]
+    for url, data in zip(urls, inline, strict=True):
+        assert json.loads((static_dir / url.removeprefix("app/static/")).read_text()) == data
+    assert [json.loads(layer)["data"] for layer in map_kazakhstan.base_layers(dataset, static_dir)] == urls
+
+
 def test_arcs_for_every_located_leg(dataset: Dataset, lookup) -> None:
     movements = dataset["contingent_movements"]
     positions = set(maps.place_positions(dataset)["place_id"])
@@ -184,7 +213,7 @@ def test_kazakhstan_deck_draws_offline_with_a_plain_text_tooltip(dataset: Datase
     )
     spec = json.loads(deck.to_json())
     ids = [layer["id"] for layer in spec["layers"]]
-    assert ids[:3] == ["csto-countries", "regions", "kazakhstan"]
+    assert ids[:5] == ["csto-countries-fill", "csto-countries", "regions", "kazakhstan-fill", "kazakhstan"]
     assert {"csto-arcs", "events-known-deaths", "events-unknown-deaths"} <= set(ids)
     assert spec.get("mapProvider") is None and "mapbox" not in deck.to_json() and "carto" not in deck.to_json()
     assert deck._tooltip == {"text": "{tooltip}"}, "plain text: tooltips never render data as HTML"
@@ -203,7 +232,11 @@ def test_almaty_map_shows_only_city_events(dataset: Dataset, lookup) -> None:
     assert set(events["place_id"]) <= city and len(events) >= 10
     points = maps.events_by_place(events, maps.place_positions(dataset), lookup)
     deck = json.loads(map_almaty.almaty_deck(map_almaty.base_layers(dataset), points).to_json())
-    assert [layer["id"] for layer in deck["layers"]][:2] == ["almaty-districts", "district-names"]
+    assert [layer["id"] for layer in deck["layers"]][:3] == [
+        "almaty-districts-fill",
+        "almaty-districts",
+        "district-names",
+    ]
     labels = map_almaty.district_labels(dataset)
     assert len(labels) == len(dataset.boundaries["almaty_districts"]["features"])
 
