@@ -29,17 +29,21 @@ PROBE = """
   const marks = window.__marks = {text: null, drawn: null, drawnPainted: null, redraws: []};
   window.__lastInput = null;
   // Every Plotly draw (its 'plotly_afterplot' event): Plotly gives each chart's node an `emit` method, caught here.
+  // Each chart also keeps the time of its last draw, so a chart updated in place (same node, new figure) counts as
+  // redrawn only once it has drawn after the input, as a chart rebuilt from scratch would.
   const plots = window.__plots = {count: 0};
   Object.defineProperty(HTMLElement.prototype, 'emit', {
     configurable: true,
     get() { return this.__plotlyEmit; },
     set(emit) {
       this.__plotlyEmit = function (event, ...rest) {
-        if (event === 'plotly_afterplot') plots.count += 1;
+        if (event === 'plotly_afterplot') { plots.count += 1; this.__plotlyDrawnAt = performance.now(); }
         return emit.call(this, event, ...rest);
       };
     },
   });
+  const chartsRedrawn = () => [...document.querySelectorAll('.plotly-view')].slice(0, spec.changedCharts)
+    .filter((chart) => chart.__plotlyDrawnAt > window.__lastInput).length;
   // Each grid whose rows a change alters (the first spec.changedGrids on the page) as it was at the last input: what
   // its canvas showed and the accessible copy of its cells. The grid counts as redrawn only once they differ,
   // whether it was rebuilt or updated in place; as on a load, the canvas (what a reader sees) changes first.
@@ -129,14 +133,17 @@ PROBE = """
       .filter((grid, k) => painted(grid) && canvasPrint(grid) !== atInput.prints[k]).length,
     gridsChanged: marks.drawn === null ? 0 : changingGrids()
       .filter((grid, k) => cellText(grid) && cellText(grid) !== atInput.texts[k]).length,
+    chartsRedrawn: marks.drawn === null ? 0 : chartsRedrawn(),
     finished: finished.count,
   });
   const kinds = ['maps', 'charts', 'grids', 'gridsPainted'].filter((kind) => spec[kind.replace('Painted', '')] > 0);
   const wanted = (kind) => spec[kind.replace('Painted', '')];
   const complete = (now, strict) => now.finished > 0 && now.ready && now.stale === 0 && now.text
     && kinds.every((kind) => kind === (strict ? 'gridsPainted' : 'grids') || now[kind] >= wanted(kind));
-  const repainted = (now) => complete(now, false) && now.gridsRepainted >= spec.changedGrids;
-  const redrawn = (now) => complete(now, true) && now.gridsChanged >= spec.changedGrids;
+  const repainted = (now) => complete(now, false) && now.gridsRepainted >= spec.changedGrids
+    && now.chartsRedrawn >= spec.changedCharts;
+  const redrawn = (now) => complete(now, true) && now.gridsChanged >= spec.changedGrids
+    && now.chartsRedrawn >= spec.changedCharts;
   let paintedAt = null;  // the first frame of the pending redraw at which every changed grid was repainted
   window.__why = state;
   marks.kinds = {};  // the first frame at which each kind of view was all drawn
@@ -181,11 +188,12 @@ class PageSpec:
     grids: int
     texts: list[tuple[str, str]]  # (CSS selector, words its text contains)
     changed_grids: int = 0  # the first grids on the page, whose rows the benchmark's filter change alters
+    changed_charts: int = 0  # the first charts on the page, whose figures the filter change alters
 
     def probe(self) -> str:
         spec = {
             "maps": self.maps, "charts": self.charts, "grids": self.grids, "texts": self.texts,
-            "changedGrids": self.changed_grids,
+            "changedGrids": self.changed_grids, "changedCharts": self.changed_charts,
         }  # fmt: skip
         finished_field = ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number
         return (

@@ -36,7 +36,11 @@ def variant(left_out: tuple[str, ...]) -> tuple[str, PageSpec]:
     name = "without_" + "_and_".join(left_out) if left_out else "dashboard"
     path = VARIANTS / f"{name}.py"
     path.write_text(source, encoding="utf-8")
-    spec = dataclasses.replace(SPECS["dashboard"], **{kind: 0 for kind in left_out})
+    spec = dataclasses.replace(
+        SPECS["dashboard"],
+        **{kind: 0 for kind in left_out},
+        **({"changed_charts": 0} if "charts" in left_out else {}),
+    )
     return str(path), spec
 
 

@@ -48,11 +48,12 @@ SPECS = {
         "dashboard", maps=2, charts=2, grids=1,
         texts=[["h1", "Kazakhstan, January 2022"], ["[data-testid=stMarkdownContainer] p", SUMMARY_START]],
         changed_grids=1,  # the quote table
+        changed_charts=2,  # both charts dim the claims outside the selection
     ),
     "bare": PageSpec(
         "bare", maps=2, charts=2, grids=1,
         texts=[["h1", "Bare page"], ["[data-testid=stMarkdownContainer] p", "A page with the same component kinds"]],
-        changed_grids=1,
+        changed_grids=1, changed_charts=2,
     ),
     "one_line": PageSpec("one_line", maps=0, charts=0, grids=0, texts=[["[data-testid=stMarkdownContainer]", "Hello"]]),
 }  # fmt: skip

@@ -159,4 +159,3 @@ def show(figure: go.Figure, *, key: str, alt: str, static_dir: Path) -> None:
         st.plotly_chart(figure, width="stretch", alt=alt, config=CONFIG)
         return
     _component(key=key, data=chart_data(figure, alt, bundle_url), width="stretch")
-
