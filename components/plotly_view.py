@@ -3,7 +3,7 @@
 `st.plotly_chart` hashes the figure into the element's identity, so a changed figure (a filter change dims
 other claimants) replaces the element: the plot is rebuilt from scratch and drawn twice, once before and once
 after its width is known. This view mounts a small component under a fixed key instead. The first figure is
-drawn with `Plotly.newPlot`, each later one with `Plotly.react`, which redraws only what changed.
+drawn with `Plotly.newPlot`, each later one with `Plotly.react` on the same plot: one draw per change.
 
 Plotly's own browser bundle, in its smallest build that draws these charts (components/assets/), is published
 once per process as a static file (components/static_files.py) named by its version. Where that cannot be

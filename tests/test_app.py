@@ -270,3 +270,13 @@ def test_broken_package_shows_the_report_and_no_data(mini_package: Path, monkeyp
     assert "failed validation" in app.error[0].value
     assert "events.csv:2:place_id: `nowhere` matches no place_id in places.csv" in app.code[0].value
     assert len(app.dataframe) == 0 and not figures(app) and not app.get("deck_gl_json_chart")
+
+
+def test_charts_fall_back_to_st_plotly_chart_where_plotlys_bundle_cannot_be_published(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(plotly_view, "published_bundle", lambda static_dir: None)
+    app = run_app()
+    assert not app.exception and not figures(app)
+    fallback = [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
+    assert len(fallback) == 2 and all(len(figure["data"]) > 5 for figure in fallback)
