@@ -260,6 +260,20 @@ def test_map_tooltip_names_its_sources(open_session, dataset: Dataset) -> None:
     assert "Almaty" in text and "Sources: " in text, text
 
 
+def test_chart_hover_names_the_claim_and_its_sources(open_session) -> None:
+    session = open_session()
+    session.open()
+    page = session.page
+    point = page.locator(".plotly-view").first.locator(".scatterlayer .trace .point").first
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    text = page.locator(".plotly-view").first.locator(".hoverlayer .hovertext").first
+    text.wait_for(state="visible", timeout=10_000)
+    words = text.text_content()  # SVG text: Plotly draws its hover label in the chart's SVG
+    assert "“" in words and "Sources: " in words, words
+
+
 def tab_to(page, test_id: str, what: str) -> None:
     """Press Tab until the focus is inside the element with this data-testid, as a keyboard user would."""
     for _ in range(40):
