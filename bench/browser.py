@@ -21,7 +21,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.servers import LOGS
 from components import plotly_view
-from tests.browser.conftest import DESKTOP, READY, Session
+from tests.browser.conftest import CHART, DESKTOP, READY, Session
 
 PROBE = """
 (() => {
@@ -42,7 +42,7 @@ PROBE = """
       };
     },
   });
-  const chartsRedrawn = () => [...document.querySelectorAll('.plotly-view')].slice(0, spec.changedCharts)
+  const chartsRedrawn = () => [...document.querySelectorAll(__CHART__)].slice(0, spec.changedCharts)
     .filter((chart) => chart.__plotlyDrawnAt > window.__lastInput).length;
   // Each grid whose rows a change alters (the first spec.changedGrids on the page) as it was at the last input: what
   // its canvas showed and the accessible copy of its cells. The grid counts as redrawn only once they differ,
@@ -126,7 +126,7 @@ PROBE = """
     stale: document.querySelectorAll('[data-stale=true]').length,
     text: textShown(),
     maps: count('[data-testid=stDeckGlJsonChart]', 'canvas', false),
-    charts: count('.plotly-view', '.main-svg .scatterlayer .trace', false),
+    charts: count(__CHART__, '.main-svg .scatterlayer .trace', false),
     grids: count('[data-testid=stDataFrame]', '[role=gridcell]', true),
     gridsPainted: marks.drawnPainted === null && spec.grids > 0 ? paintedGrids() : spec.grids,
     gridsRepainted: marks.drawn === null ? 0 : changingGrids()
@@ -199,6 +199,7 @@ class PageSpec:
         return (
             PROBE.replace("__SPEC__", json.dumps(spec))
             .replace("__READY__", json.dumps(READY))
+            .replace("__CHART__", json.dumps(CHART))
             .replace("__FINISHED_FIELD__", str(finished_field))
         )
 

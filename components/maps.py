@@ -77,8 +77,9 @@ def boundary_layers(
     """A boundary: its fill (layer `<id>-fill`, if it has one), then its outline (layer `<id>`).
 
     The outline is a LineLayer of the rings' edges, not the GeoJsonLayer's own PathLayer: where the browser
-    draws WebGL without a GPU (software rendering), the PathLayer's outlines took about 100 ms of every map
-    redraw and these lines a third of that, with no visible difference at one or two pixels wide. Given
+    draws WebGL without a GPU (software rendering), it waits for each map frame, and with the PathLayer's
+    outlines that wait was about 170 ms per filter change for the two maps; with these lines it is about 70 ms,
+    with no visible difference at one or two pixels wide. Given
     `static_dir`, both layers' data are published there (components/static_files.py) and the layers name their
     URLs: the maps' spec, sent on every run, then carries no geometry, and the browser fetches it once.
     """

@@ -20,12 +20,14 @@ from pathlib import Path
 
 import pytest
 
+from components import plotly_view
 from tests.conftest import ROOT
 
 RESULTS = ROOT / "test-results"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 READY = "[data-testid=stApp][data-test-script-state=notRunning][data-test-connection-state=CONNECTED]"
 DESKTOP = {"width": 1400, "height": 900}
+CHART = f".{plotly_view.ROOT_CLASS}"  # a chart drawn by components/plotly_view.py
 PHONE = {"width": 375, "height": 812}
 # Records every change of the app's script state, so a test can wait for a rerun to finish rather than
 # racing the "notRunning" state that is still showing right after a click.
@@ -185,9 +187,9 @@ class Session:
         page.wait_for_function("window.__reruns >= 1", timeout=60_000)  # the page's first script run has ended
         page.wait_for_selector(READY, timeout=60_000)
         page.wait_for_function(
-            """() => {
+            """(chart) => {
                 const frames = [...document.querySelectorAll('[data-testid=stDeckGlJsonChart]')];
-                const charts = [...document.querySelectorAll('.plotly-view')];
+                const charts = [...document.querySelectorAll(chart)];
                 const grids = [...document.querySelectorAll('[data-testid=stDataFrame]')]
                     .filter(g => g.checkVisibility() && g.getBoundingClientRect().height > 0);
                 return frames.every(f => f.querySelector('canvas'))
@@ -196,6 +198,7 @@ class Session:
                     // the quote table, unless no quote matches
                     && (grids.length > 0 || document.body.innerText.includes('No quotes match this selection.'));
             }""",
+            arg=CHART,
             timeout=60_000,
         )
         page.wait_for_function("performance.now() - window.__lastChange > 300", timeout=30_000, polling=100)

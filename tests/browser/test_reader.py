@@ -12,7 +12,7 @@ from components import filters, map_kazakhstan, quote_table
 from components.citations import citations
 from components.dataset import Dataset
 from components.maps import place_positions
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import CHART, PHONE
 
 PHONE_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"
@@ -38,7 +38,7 @@ def choose_actor(session, label: str) -> None:
 
 
 def legend_entries(session, chart_index: int) -> list[str]:
-    chart = session.page.locator(".plotly-view").nth(chart_index)
+    chart = session.page.locator(CHART).nth(chart_index)
     return chart.locator(".legend .traces .legendtext").all_inner_texts()
 
 
@@ -47,8 +47,8 @@ def test_default_page_draws_every_view(open_session, server_log: Path) -> None:
     session.open()
     page = session.page
     assert page.locator("[data-testid=stDeckGlJsonChart] canvas").count() >= 2
-    assert page.locator(".plotly-view").count() == 2
-    for chart in page.locator(".plotly-view").all():
+    assert page.locator(CHART).count() == 2
+    for chart in page.locator(CHART).all():
         assert chart.locator(".scatterlayer .trace .point").count() > 10
     assert page.locator("[data-testid=stDataFrame] [role=gridcell]").count() > 20
     assert count(session.caption("quotes")) == count(session.caption("quotes").split(" of ")[1])
@@ -88,18 +88,19 @@ def test_the_charts_redraw_in_place_once_per_filter_change(open_session) -> None
     session = open_session()
     session.open()
     page = session.page
-    charts = page.locator(".plotly-view")
+    charts = page.locator(CHART)
     alt_before = [chart.get_attribute("aria-label") for chart in charts.all()]
     legend_before = legend_entries(session, 1)
     page.evaluate(
-        """() => document.querySelectorAll('.plotly-view').forEach((chart) => {
+        """(selector) => document.querySelectorAll(selector).forEach((chart) => {
             chart.dataset.marked = 'before';
             chart.dataset.draws = '0';
             chart.on('plotly_afterplot', () => { chart.dataset.draws = String(Number(chart.dataset.draws) + 1); });
-        })"""
+        })""",
+        CHART,
     )
     choose_actor(session, "Other CSTO governments")
-    assert page.locator(".plotly-view[data-marked=before]").count() == 2, "the same plots took the new figures"
+    assert page.locator(f"{CHART}[data-marked=before]").count() == 2, "the same plots took the new figures"
     assert [chart.get_attribute("data-draws") for chart in charts.all()] == ["1", "1"], "one draw per chart"
     assert legend_entries(session, 1) != legend_before, "the force chart's legend lists only the selection"
     alt_after = [chart.get_attribute("aria-label") for chart in charts.all()]
@@ -111,10 +112,10 @@ def test_the_charts_follow_a_dark_theme(open_session) -> None:
     session = open_session(color_scheme="dark")
     session.open()
     page = session.page
-    tick = page.locator(".plotly-view .ytick text").first
+    tick = page.locator(f"{CHART} .ytick text").first
     red, green, blue = (int(part) for part in re.findall(r"\d+", tick.evaluate("t => getComputedStyle(t).fill"))[:3])
     assert min(red, green, blue) > 150, "tick labels are light on the dark page"
-    background = page.locator(".plotly-view .main-svg").first.evaluate("svg => getComputedStyle(svg).background")
+    background = page.locator(f"{CHART} .main-svg").first.evaluate("svg => getComputedStyle(svg).background")
     assert "rgba(0, 0, 0, 0)" in background, "the chart lets the page's background through"
 
 
@@ -182,7 +183,7 @@ def test_a_tampered_link_shows_the_notice_and_the_page(open_session) -> None:
     for ignored in ("img src", "dates", "later", "zzz"):
         assert ignored in notice, notice
     assert session.page.locator("img[src=x]").count() == 0
-    assert session.page.locator(".plotly-view").count() == 2
+    assert session.page.locator(CHART).count() == 2
     assert query(session)["actor"] == ["United States"]
 
 
@@ -264,11 +265,11 @@ def test_chart_hover_names_the_claim_and_its_sources(open_session) -> None:
     session = open_session()
     session.open()
     page = session.page
-    point = page.locator(".plotly-view").first.locator(".scatterlayer .trace .point").first
+    point = page.locator(CHART).first.locator(".scatterlayer .trace .point").first
     point.scroll_into_view_if_needed()
     box = point.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    text = page.locator(".plotly-view").first.locator(".hoverlayer .hovertext").first
+    text = page.locator(CHART).first.locator(".hoverlayer .hovertext").first
     text.wait_for(state="visible", timeout=10_000)
     words = text.text_content()  # SVG text: Plotly draws its hover label in the chart's SVG
     assert "“" in words and "Sources: " in words, words
