@@ -210,6 +210,23 @@ class Session:
         self.page.wait_for_function(f"window.__reruns > {before}", timeout=30_000)
         self.wait_until_drawn()
 
+    def search_quotes(self, words: str) -> None:
+        """Type `words` into the quote search and press Enter, as a reader does, and wait for the rerun.
+
+        Typed text is checked before Enter: a field Streamlit re-renders at that moment can drop a value just
+        typed, and Enter then submits nothing new, so the text is typed again until the field holds it."""
+        box = self.page.get_by_label("Search quotes")
+
+        def submit() -> None:
+            for _ in range(3):
+                box.fill(words)
+                if box.input_value() == words:
+                    break
+                self.page.wait_for_timeout(200)
+            box.press("Enter")
+
+        self.rerun(submit)
+
     def read_first_quote(self) -> str:
         """Select the quote table's first row and return the full quote the page then shows under the table."""
         page = self.page

@@ -159,7 +159,7 @@ def test_a_shared_link_reproduces_the_view_in_a_fresh_browser(open_session) -> N
     first = open_session()
     first.open()
     choose_actor(first, "United States")
-    first.rerun(lambda: (first.page.get_by_label("Search quotes").fill("Russians"), first.page.keyboard.press("Enter")))
+    first.search_quotes("Russians")
     link = first.page.url
     shared = first.page.get_by_label("Link to this view").input_value()
     assert parse_qs(urlparse(shared).query) == parse_qs(urlparse(link).query), "the share box shows this view"
@@ -190,12 +190,11 @@ def test_a_tampered_link_shows_the_notice_and_the_page(open_session) -> None:
 def test_quote_search_narrows_the_table_and_clearing_restores_it(open_session) -> None:
     session = open_session()
     session.open()
-    search = session.page.get_by_label("Search quotes")
     full = count(session.caption("quotes"))
-    session.rerun(lambda: (search.fill("terrorists"), session.page.keyboard.press("Enter")))
+    session.search_quotes("terrorists")
     narrowed = count(session.caption("quotes"))
     assert 0 < narrowed < full and query(session)["q"] == ["terrorists"]
-    session.rerun(lambda: (search.fill(""), session.page.keyboard.press("Enter")))
+    session.search_quotes("")
     assert count(session.caption("quotes")) == full and "q" not in query(session)
 
 

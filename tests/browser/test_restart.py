@@ -25,10 +25,9 @@ def test_page_reconnects_and_link_survives_a_restart(open_session, chromium_path
         session.wait_until_drawn()
         assert {words: session.caption(words) for words in WATCHED} == before, "the open page shows the same view"
         # The reconnected page is live: a filter change is run by the new server.
-        search = session.page.get_by_label("Search quotes")
-        session.rerun(lambda: (search.fill("peacekeepers"), session.page.keyboard.press("Enter")))
+        session.search_quotes("peacekeepers")
         assert session.caption("quotes") != before["quotes"]
-        session.rerun(lambda: (search.fill(""), session.page.keyboard.press("Enter")))
+        session.search_quotes("")
         assert session.caption("quotes") == before["quotes"]
         fresh = open_session(base=base)
         fresh.page.goto(link)
