@@ -16,9 +16,12 @@ CONTRIBUTOR_NAMES = {"RUS": "Russia", "BLR": "Belarus", "ARM": "Armenia", "KGZ":
 VIEW = {"longitude": 55.0, "latitude": 48.0, "zoom": 2.0}
 NARROW_VIEW = {"longitude": 57.0, "latitude": 47.0, "zoom": 1.1}  # a phone: the origins in Russia stay in frame
 GEOMETRY_DECIMALS = 2  # about 1 km: finer than a pixel at the national zoom
-GEOMETRY_STEP = 0.12  # degrees between kept vertices: under a pixel at the national zoom (about 0.18° a pixel)
-CONTEXT_STEP = 0.3  # the contributing countries are context only: a coarser outline halves their payload
-CONTEXT_DECIMALS = 1  # about 10 km, a third of CONTEXT_STEP
+# Outlines are simplified to within a pixel at the national zoom, the contributing countries (context only) to
+# within two. Where the browser draws without a GPU, each filter change redraws every edge in software: about 7 ms
+# per thousand edges, and these tolerances keep about a third of the edges that a fixed 0.12° / 0.3° step kept.
+GEOMETRY_TOLERANCE = maps.pixel_degrees(VIEW["zoom"])
+CONTEXT_TOLERANCE = 2 * maps.pixel_degrees(VIEW["zoom"])
+CONTEXT_DECIMALS = 1  # about 10 km, under a pixel
 ARC_LAYER_COLUMNS = ["source", "target", "width", "colour", "tooltip"]  # what the browser draws
 ARC_COLUMNS = ["movement_id", "contributor", "group_id", "direction", "source", "target", "width", "colour", "tooltip"]
 
@@ -31,20 +34,20 @@ def base_layers(dataset: Dataset, static_dir: Path | None = None) -> tuple[str, 
         [
             *maps.boundary_layers(
                 "csto-countries",
-                maps.rounded_geojson(layers["csto_countries"], CONTEXT_DECIMALS, CONTEXT_STEP),
+                maps.rounded_geojson(layers["csto_countries"], CONTEXT_DECIMALS, CONTEXT_TOLERANCE),
                 [120, 120, 140, 160],
                 fill_rgba=[68, 119, 170, 18],
                 static_dir=static_dir,
             ),
             *maps.boundary_layers(
                 "regions",
-                maps.rounded_geojson(layers["kazakhstan_regions"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
+                maps.rounded_geojson(layers["kazakhstan_regions"], GEOMETRY_DECIMALS, GEOMETRY_TOLERANCE),
                 [150, 150, 150, 140],
                 static_dir=static_dir,
             ),
             *maps.boundary_layers(
                 "kazakhstan",
-                maps.rounded_geojson(layers["kazakhstan"], GEOMETRY_DECIMALS, GEOMETRY_STEP),
+                maps.rounded_geojson(layers["kazakhstan"], GEOMETRY_DECIMALS, GEOMETRY_TOLERANCE),
                 [128, 128, 128, 255],
                 fill_rgba=[230, 159, 0, 14],
                 width_pixels=2,

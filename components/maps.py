@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,16 +27,53 @@ PIXELS = pdk.types.String("pixels")
 FONT_FAMILY = pdk.types.String("Source Sans Pro, Helvetica, Arial, sans-serif")
 
 
-def rounded_geojson(layer: dict, decimals: int, min_step: float = 0.0) -> dict:
-    """A lighter copy of a FeatureCollection for drawing: coordinates rounded to `decimals`, and vertices closer
-    than `min_step` degrees to the last one kept dropped (radial-distance simplification). Rings that collapse
-    are left out, and so are the features' properties: outlines are not pickable, so the browser never reads them."""
+def pixel_degrees(zoom: float) -> float:
+    """Degrees of longitude one screen pixel spans at a map zoom (deck.gl's world is 512 pixels wide at zoom 0)."""
+    return 360 / (512 * 2**zoom)
+
+
+def mercator(point: list) -> tuple[float, float]:
+    """Web Mercator with both axes in degrees of longitude, so distances are proportional to screen pixels."""
+    lon, lat = point[0], point[1]
+    return lon, math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def simplified_ring(points: list, tolerance: float) -> list:
+    """The vertices of a closed ring that Douglas–Peucker keeps: every vertex dropped lies within `tolerance` (in
+    degrees of longitude, measured on the Web Mercator map, so a fixed number of pixels at a given zoom at any
+    latitude) of the line between the kept vertices either side of it."""
+    projected = [mercator(point) for point in points]
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    spans = [(0, len(points) - 1)]
+    while spans:
+        first, last = spans.pop()
+        (x1, y1), (x2, y2) = projected[first], projected[last]
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy)
+        farthest, distance = None, tolerance
+        for index in range(first + 1, last):
+            x, y = projected[index]
+            offset = abs(dy * (x - x1) - dx * (y - y1)) / length if length else math.hypot(x - x1, y - y1)
+            if offset > distance:
+                farthest, distance = index, offset
+        if farthest is not None:
+            keep[farthest] = True
+            spans += [(first, farthest), (farthest, last)]
+    return [point for point, kept in zip(points, keep, strict=True) if kept]
+
+
+def rounded_geojson(layer: dict, decimals: int, tolerance: float = 0.0) -> dict:
+    """A lighter copy of a FeatureCollection for drawing: rings simplified to within `tolerance` degrees
+    (simplified_ring; pass pixel_degrees(zoom) for one pixel at that zoom), coordinates rounded to `decimals`.
+    Rings that collapse are left out, and so are the features' properties: outlines are not pickable, so the
+    browser never reads them."""
 
     def ring(points: list) -> list:
         out: list = []
-        for lon, lat, *_ in points[:-1]:
+        for lon, lat, *_ in simplified_ring(points, tolerance)[:-1] if tolerance else points[:-1]:
             point = [round(lon, decimals), round(lat, decimals)]
-            if not out or max(abs(point[0] - out[-1][0]), abs(point[1] - out[-1][1])) >= max(min_step, 10**-decimals):
+            if not out or point != out[-1]:
                 out.append(point)
         return [*out, out[0]] if len(out) >= 3 else []
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import math
 import zipfile
 from datetime import date
 
@@ -19,6 +21,7 @@ from components import (
     downloads,
     filters,
     force_chart,
+    geo,
     map_almaty,
     map_kazakhstan,
     maps,
@@ -135,12 +138,41 @@ def test_sites_without_a_coordinate_use_their_citys_point(dataset: Dataset) -> N
 
 def test_rounded_boundaries_are_smaller_and_keep_every_feature(dataset: Dataset) -> None:
     layer = dataset.boundaries["csto_countries"]
-    rounded = maps.rounded_geojson(layer, map_kazakhstan.GEOMETRY_DECIMALS, map_kazakhstan.GEOMETRY_STEP)
+    rounded = maps.rounded_geojson(layer, map_kazakhstan.GEOMETRY_DECIMALS, map_kazakhstan.GEOMETRY_TOLERANCE)
     assert len(rounded["features"]) == len(layer["features"])
     assert len(json.dumps(rounded)) < len(json.dumps(layer)) / 3
     for feature in rounded["features"]:
         for polygon in feature["geometry"]["coordinates"]:
             assert all(ring[0] == ring[-1] and len(ring) >= 4 for ring in polygon), "rings stay closed"
+
+
+def test_simplified_outlines_stay_within_a_pixel_of_the_source(dataset: Dataset) -> None:
+    tolerance = map_kazakhstan.GEOMETRY_TOLERANCE
+    assert tolerance == pytest.approx(360 / 512 / 2 ** map_kazakhstan.VIEW["zoom"])  # one pixel at the map's zoom
+    kept_total = source_total = 0
+    for feature in dataset.boundaries["kazakhstan_regions"]["features"]:
+        for ring in (ring for polygon in geo.polygons_of(feature["geometry"]) for ring in polygon):
+            kept = maps.simplified_ring(ring, tolerance)
+            indices, position = [], 0
+            for point in kept:  # the kept vertices are a subsequence of the ring, ends included
+                while ring[position] != point:
+                    position += 1
+                indices.append(position)
+                position += 1
+            assert indices[0] == 0 and indices[-1] == len(ring) - 1
+            for start, end in itertools.pairwise(indices):
+                (x1, y1), (x2, y2) = maps.mercator(ring[start]), maps.mercator(ring[end])
+                for point in ring[start + 1 : end]:
+                    x, y = maps.mercator(point)
+                    length = math.hypot(x2 - x1, y2 - y1)  # zero where a span starts and ends at one point
+                    offset = (
+                        abs((y2 - y1) * (x - x1) - (x2 - x1) * (y - y1)) / length
+                        if length
+                        else math.hypot(x - x1, y - y1)
+                    )
+                    assert offset <= tolerance, f"{feature['properties']} moved {offset / tolerance:.2f} pixels"
+            kept_total, source_total = kept_total + len(kept), source_total + len(ring)
+    assert kept_total < source_total / 4, (kept_total, source_total)
 
 
 def test_boundaries_are_drawn_as_a_fill_and_the_edges_of_every_ring(dataset: Dataset) -> None:
