@@ -82,6 +82,7 @@ with st.sidebar:
     st.caption("This link opens the page with the same filters.")
     # A plain text field: readers select and copy it, and it needs no extra script in the browser.
     st.text_input("Link to this view", value=f"{st.context.url or ''}{'?' + share if share else ''}")
+    plotly_view.preload(STATIC_DIR)  # shows nothing; at the sidebar's foot, where its space goes unseen
 
 label_to_group = {label: group for group, label in labels.items()}
 selection = filters.Selection(

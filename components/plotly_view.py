@@ -49,11 +49,10 @@ def chart_data(figure: go.Figure, alt: str, bundle_url: str) -> dict:
     return {"figure": json.loads(figure.to_json()), "alt": alt, "config": CONFIG, "bundle": bundle_url}
 
 
-# Runs in the page. Streamlit calls the default export on every run with the new data, on the same node.
-SCRIPT = r"""
-const loading = (window.__plotlyViewBundles ??= {});
-
+# Loads Plotly's bundle once per page: the charts and the preload below share one request.
+LOADER = r"""
 function plotlyFrom(url) {
+  const loading = (window.__plotlyViewBundles ??= {});
   if (window.Plotly) return Promise.resolve(window.Plotly);
   return (loading[url] ??= new Promise((resolve, reject) => {
     const script = document.createElement('script');
@@ -63,6 +62,11 @@ function plotlyFrom(url) {
     document.head.appendChild(script);
   }));
 }
+"""
+
+# Runs in the page. Streamlit calls the default export on every run with the new data, on the same node.
+SCRIPT = r"""
+__LOADER__
 
 // "#rrggbb", "#rgb" or "rgb(r, g, b)" at the given opacity; anything else as it is.
 function faded(colour, opacity) {
@@ -135,7 +139,7 @@ export default function ({ data, parentElement }) {
     if (window.Plotly) window.Plotly.purge(root);
   };
 }
-""".replace("__ROOT_CLASS__", ROOT_CLASS)
+""".replace("__LOADER__", LOADER).replace("__ROOT_CLASS__", ROOT_CLASS)
 
 _component = st.components.v2.component(
     COMPONENT_NAME,
@@ -150,6 +154,23 @@ def mounted_figures(elements) -> list[dict]:
     """The figures in a run's component elements (protos, as AppTest or the websocket hands them over)."""
     protos = [getattr(element, "proto", element) for element in elements]
     return [json.loads(proto.json)["figure"] for proto in protos if proto.component_name == COMPONENT_NAME]
+
+
+def preload(static_dir: Path) -> None:
+    """Start loading Plotly's bundle as the page's first elements render, not when the first chart mounts.
+
+    Without a GPU, Chromium's first frame of the maps holds the page's main thread for about a second (compiling
+    their shaders in software); charts whose bundle arrives after that frame wait for it. Call it before the first
+    map; it shows nothing, but its element takes a gap's height. Where the bundle cannot be published, the charts
+    fall back and nothing is loaded.
+    """
+    bundle_url = published_bundle(static_dir)
+    if bundle_url is not None:
+        # A failure is left to the charts, which try again and say so where the chart would be.
+        st.html(
+            f"<script>(() => {{ {LOADER} plotlyFrom({json.dumps(bundle_url)}).catch(() => {{}}); }})();</script>",
+            unsafe_allow_javascript=True,
+        )
 
 
 def show(figure: go.Figure, *, key: str, alt: str, static_dir: Path) -> None:

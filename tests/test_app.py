@@ -272,11 +272,25 @@ def test_broken_package_shows_the_report_and_no_data(mini_package: Path, monkeyp
     assert len(app.dataframe) == 0 and not figures(app) and not app.get("deck_gl_json_chart")
 
 
+def preloads(app: AppTest) -> list[str]:
+    """The bodies of the sidebar's script-only HTML elements (plotly_view.preload)."""
+    return [element.proto.body for element in app.sidebar.get("html") if element.proto.unsafe_allow_javascript]
+
+
+def test_the_sidebar_starts_loading_plotlys_bundle_with_the_charts_loader() -> None:
+    app = run_app()
+    (body,) = preloads(app)
+    bundle_url = plotly_view.published_bundle(ROOT / "static")
+    assert body.startswith("<script>") and f'plotlyFrom("{bundle_url}")' in body
+    # The charts load the bundle through the same function, so the page fetches it once.
+    assert plotly_view.LOADER in body and plotly_view.LOADER in plotly_view.SCRIPT
+
+
 def test_charts_fall_back_to_st_plotly_chart_where_plotlys_bundle_cannot_be_published(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(plotly_view, "published_bundle", lambda static_dir: None)
     app = run_app()
-    assert not app.exception and not figures(app)
+    assert not app.exception and not figures(app) and not preloads(app)
     fallback = [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
     assert len(fallback) == 2 and all(len(figure["data"]) > 5 for figure in fallback)

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from components import filters, map_kazakhstan, quote_table
+from components import filters, map_kazakhstan, plotly_view, quote_table
 from components.citations import citations
 from components.dataset import Dataset
 from components.maps import place_positions
@@ -44,8 +44,11 @@ def legend_entries(session, chart_index: int) -> list[str]:
 
 def test_default_page_draws_every_view(open_session, server_log: Path) -> None:
     session = open_session()
+    bundle_requests: list[str] = []
+    session.page.on("request", lambda request: plotly_view.bundle_name() in request.url and bundle_requests.append(1))
     session.open()
     page = session.page
+    assert len(bundle_requests) == 1, "the preload and both charts share one request for Plotly's bundle"
     assert page.locator("[data-testid=stDeckGlJsonChart] canvas").count() >= 2
     assert page.locator(CHART).count() == 2
     for chart in page.locator(CHART).all():
