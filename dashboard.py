@@ -245,7 +245,8 @@ with charts_area:
         casualty_chart.claims_without_numbers(casualty_claims),
         "casualty, detention and crowd figures",
         "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it "
-        "revised. Ranges are drawn as vertical bars.",
+        "revised. Ranges are drawn as vertical bars."
+        + (" Reports after 19 January sit past the shaded break, on a compressed time scale." if include_later else ""),
         "No casualty, detention or crowd figures were claimed by this selection in these dates; other claimants' "
         "figures are shown dimmed.",
     )

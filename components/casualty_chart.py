@@ -3,7 +3,9 @@
 One panel per category; each claim is a point at the date it was made public, coloured by the
 claimant's group and shaped by its status. A thin line joins each claim to the earlier claim it
 revises, so the path of the official toll (including the retracted 164) can be read.
-Later reports (after the study window) get a compressed column of their own on the right.
+Later reports (after the study window) sit to the right of it, past a shaded break, on a compressed time scale of
+their own: each panel has one x axis for both (Timeline), which Plotly draws in about three quarters of the time
+that two columns of panels took.
 """
 
 from __future__ import annotations
@@ -36,39 +38,102 @@ NATIONWIDE = "kazakhstan"
 
 def prepare(dataset: Dataset, actor_names: dict[str, str], citation_lookup: dict[str, str]) -> pd.DataFrame:
     """Everything about each claim that does not depend on the selection, computed once: its claimant's group,
-    scope, hover text, ISO date, and the point of the claim it revises (for the revision lines)."""
+    scope, hover text, day, and the point of the claim it revises (for the revision lines)."""
     claims = with_claimant_group(dataset["casualty_reports"], dataset, "claimant_actor_id")
     place_names = dataset["places"].set_index("place_id")["name"]
     claims = claims.assign(
         scope=claims["scope_place_id"].map(place_names),
         day=claims["date"].dt.date,
-        iso=claims["date"].dt.strftime("%Y-%m-%d"),
     )
     claims["hover"] = [
         ("" if row["scope_place_id"] == NATIONWIDE else f"{charts.escape_plotly(row['scope'])} only<br>")
         + charts.hover_text(row, actor_names, citation_lookup)
         for _, row in claims.iterrows()
     ]
-    revised = claims.set_index("report_id")[["iso", "day", "value_high"]]
+    revised = claims.set_index("report_id")[["day", "value_high"]]
     earlier = claims["revises_report_id"].map(lambda report: report if report in revised.index else None)
-    claims["revised_iso"] = earlier.map(revised["iso"])
     claims["revised_day"] = earlier.map(revised["day"])
     claims["revised_value"] = earlier.map(revised["value_high"]).astype("Float64")
     return claims
 
 
-def revision_segments(claims: list[dict], window_end: date) -> tuple[list, list]:
+def revision_segments(claims: list[dict], timeline: Timeline) -> tuple[list, list]:
     """x and y of the lines from each revised claim to the claim that revises it (None-separated); a revision
-    that crosses from the study window to the later reports has no line, as the two sit in different panels."""
+    that crosses from the study window to the later reports has no line, as the break between them is not to
+    scale."""
     xs, ys = [], []
     for claim in claims:
-        if claim["revised_iso"] is None or pd.isna(claim["revised_value"]) or pd.isna(claim["value_high"]):
+        if pd.isna(claim["revised_value"]) or pd.isna(claim["value_high"]):
             continue
-        if (claim["revised_day"] <= window_end) != (claim["day"] <= window_end):
+        if timeline.is_later(claim["revised_day"]) != timeline.is_later(claim["day"]):
             continue
-        xs += [claim["revised_iso"], claim["iso"], None]
+        xs += [timeline.x(claim["revised_day"]), timeline.x(claim["day"]), None]
         ys += [float(claim["revised_value"]), float(claim["value_high"]), None]
     return xs, ys
+
+
+class Timeline:
+    """The x position of a date: the selected days one unit apart (the first at 0), then, past a break, the later
+    reports on a compressed scale whose span (a month either side of them) takes LATER_SHARE of the width."""
+
+    BREAK = 1.2  # units between the window's edge and the later reports' span
+    LATER_SHARE = 0.28
+    PAD = 0.5  # half a day either side of the selected days
+
+    def __init__(self, start: date, end: date, window_end: date, later_days: list[date]):
+        self.start, self.window_end = start, window_end
+        self.window_right = (end - start).days + self.PAD
+        self.later_from = min(later_days) - timedelta(days=30) if later_days else None
+        self.right = self.window_right
+        if later_days:
+            later_span = (max(later_days) + timedelta(days=30) - self.later_from).days
+            window_width = self.window_right + self.PAD
+            self.later_left = self.window_right + self.BREAK
+            self.scale = window_width * self.LATER_SHARE / (1 - self.LATER_SHARE) / later_span
+            self.right = self.later_left + later_span * self.scale
+            self.later_to = max(later_days) + timedelta(days=30)
+
+    def is_later(self, day: date) -> bool:
+        return day > self.window_end
+
+    def x(self, day: date) -> float:
+        if not self.is_later(day):
+            return float((day - self.start).days)
+        return self.later_left + (day - self.later_from).days * self.scale
+
+    def axis(self) -> dict:
+        """Range and ticks: every other selected day, and up to three month starts among the later reports (more
+        would collide at desktop width)."""
+        days = [self.start + timedelta(days=offset) for offset in range(0, int(self.window_right) + 1, 2)]
+        values, texts = [self.x(day) for day in days], [f"{day:%-d %b}" for day in days]
+        if self.later_from is not None:
+            months = []
+            month = date(self.later_from.year, self.later_from.month, 1)
+            while month <= self.later_to:
+                if self.later_from + timedelta(days=15) <= month <= self.later_to - timedelta(days=15):
+                    months.append(month)  # not at the very edges, where a label would be cut off
+                month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            for month in months[:: -(-len(months) // 3)]:
+                values.append(self.x(month))
+                texts.append(f"{month:%b %Y}")
+        return {"type": "linear", "range": [-self.PAD, self.right], "tickvals": values, "ticktext": texts}
+
+    def break_band(self, bottom: float, top: float) -> dict | None:
+        """A shaded band down every panel where the time scale breaks, or None without later reports."""
+        if self.later_from is None:
+            return None
+        return {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": self.window_right,
+            "x1": self.later_left,
+            "y0": bottom,
+            "y1": top,
+            "layer": "below",
+            "line": {"width": 0},
+            "fillcolor": "rgba(136, 136, 136, 0.15)",
+        }
 
 
 def casualty_figure(
@@ -90,78 +155,65 @@ def casualty_figure(
     ]
     categories = [category for category in CATEGORY_TITLES if any(c["category"] == category for c in visible)]
     later_days = [claim["day"] for claim in visible if claim["day"] > selection.window_end]
-    columns = 2 if selection.include_later and later_days else 1
+    timeline = Timeline(selection.start, selection.end, selection.window_end, later_days)
     rows = max(len(categories), 1)
-    panel = Panels(rows, columns)
+    panel = Panels(rows)
 
     traces: list[dict] = []
     annotations: list[dict] = []
     layout: dict = {}
-    pad = timedelta(hours=12)
+    x_axis = timeline.axis()
     for row, category in enumerate(categories, start=1):
         own = [claim for claim in visible if claim["category"] == category]
         top = max(float(claim["value_high"]) for claim in own) * 1.15
         annotations.append(panel.title(row, CATEGORY_TITLES[category]))
-        for column in range(1, columns + 1):
-            x_name, y_name = panel.axes(row, column)
-            if column == 1:
-                x_range = [str(selection.start - pad), str(selection.end + pad)]
-                x_axis = {"dtick": 86400000 * 2, "tickformat": "%-d %b"}
-            else:
-                x_range = [str(min(later_days) - timedelta(days=30)), str(max(later_days) + timedelta(days=30))]
-                x_axis = {"tickformat": "%b %Y", "nticks": 4}
-            layout[panel.layout_key(x_name)] = {
-                **x_axis,
-                "type": "date",
-                "range": x_range,
-                "domain": panel.x_domain(column),
-                "anchor": y_name,
-                "showticklabels": row == len(categories),
-            }
-            layout[panel.layout_key(y_name)] = {
-                "range": [0, top],
-                "domain": panel.y_domain(row),
-                "anchor": x_name,
-                "tickformat": ",d",
-                "showticklabels": column == 1,
-            }
-            part = [claim for claim in own if (claim["day"] <= selection.window_end) == (column == 1)]
-            lines_x, lines_y = revision_segments(part, selection.window_end)
-            if lines_x:
-                traces.append(
+        x_name, y_name = panel.axes(row)
+        layout[panel.layout_key(x_name)] = {**x_axis, "anchor": y_name, "showticklabels": row == len(categories)}
+        layout[panel.layout_key(y_name)] = {
+            "range": [0, top],
+            "domain": panel.y_domain(row),
+            "anchor": x_name,
+            "tickformat": ",d",
+        }
+        lines_x, lines_y = revision_segments(own, timeline)
+        if lines_x:
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": lines_x,
+                    "y": lines_y,
+                    "mode": "lines",
+                    "hoverinfo": "skip",
+                    "showlegend": False,
+                    "line": {"color": "#9a9a9a", "width": 1},
+                    "xaxis": x_name,
+                    "yaxis": y_name,
+                }
+            )
+        for status in charts.STATUS_SYMBOLS:
+            of_status = [claim for claim in own if claim["status"] == status]
+            if of_status:
+                traces.append({**_points(of_status, status, category, timeline), "xaxis": x_name, "yaxis": y_name})
+        for claim in own:
+            if claim["status"] == "official_retracted" and claim["scope_place_id"] == NATIONWIDE:
+                annotations.append(
                     {
-                        "type": "scatter",
-                        "x": lines_x,
-                        "y": lines_y,
-                        "mode": "lines",
-                        "hoverinfo": "skip",
-                        "showlegend": False,
-                        "line": {"color": "#9a9a9a", "width": 1},
-                        "xaxis": x_name,
-                        "yaxis": y_name,
+                        "x": timeline.x(claim["day"]),
+                        "y": float(claim["value_high"]),
+                        "xref": x_name,
+                        "yref": y_name,
+                        "text": "retracted",
+                        "showarrow": False,
+                        "xanchor": "left",
+                        "xshift": 9,
+                        "font": {"size": 11, "color": "#888888"},
                     }
                 )
-            for status in charts.STATUS_SYMBOLS:
-                of_status = [claim for claim in part if claim["status"] == status]
-                if of_status:
-                    traces.append({**_points(of_status, status, category), "xaxis": x_name, "yaxis": y_name})
-            for claim in part:
-                if claim["status"] == "official_retracted" and claim["scope_place_id"] == NATIONWIDE:
-                    annotations.append(
-                        {
-                            "x": claim["iso"],
-                            "y": float(claim["value_high"]),
-                            "xref": x_name,
-                            "yref": y_name,
-                            "text": "retracted",
-                            "showarrow": False,
-                            "xanchor": "left",
-                            "xshift": 9,
-                            "font": {"size": 11, "color": "#888888"},
-                        }
-                    )
-    shapes, milestone_labels = _milestones(milestones, selection, panel)
+    shapes, milestone_labels = _milestones(milestones, selection, panel, timeline)
     annotations += milestone_labels
+    band = timeline.break_band(panel.y_domain(panel.rows)[0], panel.y_domain(1)[1])
+    if band:
+        shapes.append(band)
     shown_groups = list(dict.fromkeys(claim["group_id"] for claim in visible if claim["selected"]))
     statuses = [status for status in charts.STATUS_SYMBOLS if any(c["status"] == status for c in visible)]
     traces += charts.legend_traces(shown_groups, group_labels, statuses)
@@ -181,28 +233,21 @@ def casualty_figure(
 
 
 class Panels:
-    """Axis names and domains for a grid of `rows` × `columns` panels, the first row at the top."""
+    """Axis names and domains for a column of `rows` panels, the first at the top."""
 
-    GAP_X, GAP_Y = 0.03, 0.045
-    WIDTHS = {1: [1.0], 2: [0.72, 0.28]}
+    GAP_Y = 0.045
 
-    def __init__(self, rows: int, columns: int):
-        self.rows, self.columns = rows, columns
+    def __init__(self, rows: int):
+        self.rows = rows
 
-    def axes(self, row: int, column: int) -> tuple[str, str]:
-        number = (row - 1) * self.columns + column
-        suffix = "" if number == 1 else str(number)
+    @staticmethod
+    def axes(row: int) -> tuple[str, str]:
+        suffix = "" if row == 1 else str(row)
         return f"x{suffix}", f"y{suffix}"
 
     @staticmethod
     def layout_key(axis: str) -> str:
         return f"{axis[0]}axis{axis[1:]}"
-
-    def x_domain(self, column: int) -> list[float]:
-        widths = self.WIDTHS[self.columns]
-        usable = 1 - self.GAP_X * (self.columns - 1)
-        start = sum(widths[: column - 1]) * usable + self.GAP_X * (column - 1)
-        return [start, start + widths[column - 1] * usable]
 
     def y_domain(self, row: int) -> list[float]:
         height = (1 - self.GAP_Y * (self.rows - 1)) / self.rows
@@ -210,10 +255,9 @@ class Panels:
         return [max(top - height, 0.0), top]
 
     def title(self, row: int, text: str) -> dict:
-        left, right = self.x_domain(1)[0], self.x_domain(self.columns)[1]
         return {
             "text": text,
-            "x": (left + right) / 2 if self.columns == 1 else sum(self.x_domain(1)) / 2,
+            "x": 0.5,
             "y": self.y_domain(row)[1],
             "xref": "paper",
             "yref": "paper",
@@ -224,12 +268,12 @@ class Panels:
         }
 
 
-def _points(claims: list[dict], status: str, category: str) -> dict:
+def _points(claims: list[dict], status: str, category: str, timeline: Timeline) -> dict:
     colours = [charts.claim_colour(claim) for claim in claims]
     ranges = [float(claim["value_high"]) - float(claim["value_low"]) for claim in claims]
     return {
         "type": "scatter",
-        "x": [claim["iso"] for claim in claims],
+        "x": [timeline.x(claim["day"]) for claim in claims],
         "y": [float(claim["value_high"]) for claim in claims],
         "mode": "markers",
         "showlegend": False,
@@ -262,9 +306,11 @@ def milestones(dataset: Dataset) -> pd.DataFrame:
     return events[events["milestone"].notna()]
 
 
-def _milestones(milestones: pd.DataFrame, selection: Selection, panel: Panels) -> tuple[list[dict], list[dict]]:
-    """A dotted line down the first column at each milestone event, labelled above the top panel. One line spans
-    every row (the rows share their dates), rather than one per panel: a ninth of the shapes to draw."""
+def _milestones(
+    milestones: pd.DataFrame, selection: Selection, panel: Panels, timeline: Timeline
+) -> tuple[list[dict], list[dict]]:
+    """A dotted line down the panels at each milestone event in the window, labelled above the top panel. One line
+    spans every row (the rows share their dates), rather than one per panel: a ninth of the shapes to draw."""
     shapes, labels = [], []
     bottom, top = panel.y_domain(panel.rows)[0], panel.y_domain(1)[1]
     for index, (_, event) in enumerate(milestones.iterrows()):
@@ -276,8 +322,8 @@ def _milestones(milestones: pd.DataFrame, selection: Selection, panel: Panels) -
                 "type": "line",
                 "xref": "x",
                 "yref": "paper",
-                "x0": day.isoformat(),
-                "x1": day.isoformat(),
+                "x0": timeline.x(day),
+                "x1": timeline.x(day),
                 "y0": bottom,
                 "y1": top,
                 "layer": "below",
@@ -286,7 +332,7 @@ def _milestones(milestones: pd.DataFrame, selection: Selection, panel: Panels) -
         )
         labels.append(
             {
-                "x": day.isoformat(),
+                "x": timeline.x(day),
                 "y": 1,
                 "yshift": 28 + 15 * (index % 3),
                 "xref": "x",

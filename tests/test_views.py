@@ -310,13 +310,45 @@ def test_casualty_chart_dims_claims_outside_the_selection(dataset: Dataset, prep
     assert us_colours == {palette.DIMMED}
 
 
+def claim_positions(figure, dataset: Dataset) -> list[tuple[pd.Timestamp, float]]:
+    """(date, x) of every claim drawn, from each point's report id."""
+    dates = dataset["casualty_reports"].set_index("report_id")["date"]
+    return [
+        (dates[report], x)
+        for trace in figure.data
+        if trace.mode == "markers" and trace.customdata is not None
+        for report, x in zip(trace.customdata, trace.x, strict=True)
+    ]
+
+
 def test_casualty_chart_without_later_reports_stops_at_the_window(dataset: Dataset, prepared) -> None:
     figure = casualty(dataset, prepared, filters.Selection(include_later=False))
     claims = dataset["casualty_reports"]
     in_window = claims[claims["value_high"].notna() & (claims["date"] <= "2022-01-19")]
     assert marker_points(figure) == len(in_window)
-    latest = max(pd.Timestamp(x) for trace in figure.data if trace.mode == "markers" for x in trace.x if x is not None)
-    assert latest <= pd.Timestamp("2022-01-19")
+    assert max(day for day, _ in claim_positions(figure, dataset)) <= pd.Timestamp("2022-01-19")
+    assert figure.layout.xaxis.range[1] == 18.5, "the axis ends half a day after 19 January"
+    assert not [shape for shape in figure.layout.shapes if shape.type == "rect"], "no break without later reports"
+
+
+def test_casualty_chart_places_later_reports_past_a_break_in_date_order(dataset: Dataset, prepared) -> None:
+    figure = casualty(dataset, prepared, filters.Selection(start=date(2022, 1, 3), end=date(2022, 1, 12)))
+    positions = claim_positions(figure, dataset)
+    in_window = [x for day, x in positions if day <= pd.Timestamp("2022-01-19")]
+    later = [x for day, x in positions if day > pd.Timestamp("2022-01-19")]
+    assert in_window and later
+    assert {day for day, _ in positions if day <= pd.Timestamp("2022-01-19")} <= set(
+        pd.date_range("2022-01-03", "2022-01-12")
+    ), "the date window trims the claims drawn"
+    # One unit a day in the window, the first selected day at 0; later reports keep their order after the break.
+    assert all(x == (day - pd.Timestamp("2022-01-03")).days for day, x in positions if x in in_window)
+    ordered = sorted(positions)
+    assert all(a[1] <= b[1] for a, b in itertools.pairwise(ordered)), "x follows the date"
+    (band,) = [shape for shape in figure.layout.shapes if shape.type == "rect"]
+    assert max(in_window) < band.x0 < band.x1 < min(later)
+    axis = figure.layout.xaxis
+    assert axis.ticktext[0] == "3 Jan" and "Feb 2022" in axis.ticktext and axis.range[1] > max(later)
+    assert all(figure.layout[key].tickvals == axis.tickvals for key in figure.layout if key.startswith("xaxis"))
 
 
 def test_force_chart_labels_announced_and_deployed(dataset: Dataset, names, lookup) -> None:
