@@ -13,7 +13,9 @@ def main() -> None:
     print(
         f"Run {result['started'][:10]} at commit {m.get('commit') or '?'} on {m['cpu']}, {m['cores']} cores, "
         f"{m['ram_gb']} GB; Python {m['python']}, Streamlit {m['streamlit']}, Chromium {m['chromium']}; "
-        f"1-minute load average {m['load_average_at_start'][0]:.1f} before the run (other work on the machine).\n"
+        f"1-minute load average {m['load_average_at_start'][0]:.1f} before the run (other work on the machine); "
+        f"CPU reference (a fixed Python loop, `bench.run.cpu_reference_ms`) {m['cpu_reference_ms_at_start']} ms at "
+        f"the start and {m['cpu_reference_ms_at_end']} ms at the end.\n"
     )
     print("| figure | latest | target | met |\n|---|---|---|---|")
     for figure, measured, target, _, met in result["verdicts"]:

@@ -88,6 +88,19 @@ def git(*arguments: str) -> str:
     return completed.stdout.strip() if completed.returncode == 0 else ""
 
 
+def cpu_reference_ms(repeats: int = 3) -> float:
+    """A fixed pure-Python loop (ten million additions), fastest of `repeats`, in ms: how fast the machine is at
+    the moment. Where it shares its host, this varies from hour to hour, and every absolute timing with it."""
+    fastest = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        fastest = min(fastest, time.perf_counter() - started)
+    return round(fastest * 1000)
+
+
 def machine(browser_version: str) -> dict:
     cpu = proc_field("/proc/cpuinfo", "model name", ":") or platform.processor()
     memory_kb = int(proc_field("/proc/meminfo", "MemTotal", ":").split()[0])
@@ -104,6 +117,7 @@ def machine(browser_version: str) -> dict:
         "playwright": version("playwright"),
         "chromium": browser_version,
         "load_average_at_start": os.getloadavg(),
+        "cpu_reference_ms_at_start": cpu_reference_ms(),
         "commit": git("rev-parse", "--short", "HEAD"),
         "uncommitted_changes_in_app": bool(git("status", "--porcelain", "--", "dashboard.py", "components", "data")),
     }  # fmt: skip
@@ -326,7 +340,8 @@ def print_report(result: dict) -> None:
     print(f"\nCommit {m['commit'] or '?'}{dirty}.")
     print(f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}, Streamlit "
           f"{m['streamlit']}, Chromium {m['chromium']}; 1-minute load average before the run (other work) "
-          f"{m['load_average_at_start'][0]:.2f}")  # fmt: skip
+          f"{m['load_average_at_start'][0]:.2f}; CPU reference (a fixed Python loop) {m['cpu_reference_ms_at_start']} "
+          f"ms at the start, {m['cpu_reference_ms_at_end']} ms at the end")  # fmt: skip
     loads = result["page_load"]["pages"]
     print(f"\nMedians over {result['page_load']['rounds']} cold loads (fresh browser context each):")
     print(f"{'':44} {'dashboard':>12} {'bare page':>12} {'one-line':>12}")
@@ -417,6 +432,7 @@ def main() -> None:
     result["memory"] = memory(options.sessions)
     result["memory"]["browser_payload_bytes"] = result["page_load"]["pages"]["dashboard"]["ws_bytes"]
     result["machine"]["load_average_at_end"] = os.getloadavg()
+    result["machine"]["cpu_reference_ms_at_end"] = cpu_reference_ms()
     result["seconds"] = round(time.monotonic() - started, 1)
     result["verdicts"] = verdicts(result)
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
