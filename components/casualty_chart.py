@@ -31,6 +31,7 @@ CATEGORY_TITLES = {
     "attackers": "“Attackers” (a claimant’s label)",
 }
 PANEL_HEIGHT = 170
+TOP_MARGIN, BOTTOM_MARGIN = 100, 30  # the milestones' labels above; the legend pushes the bottom down itself
 
 
 NATIONWIDE = "kazakhstan"
@@ -168,12 +169,18 @@ def casualty_figure(
         top = max(float(claim["value_high"]) for claim in own) * 1.15
         annotations.append(panel.title(row, CATEGORY_TITLES[category]))
         x_name, y_name = panel.axes(row)
-        layout[panel.layout_key(x_name)] = {**x_axis, "anchor": y_name, "showticklabels": row == len(categories)}
+        layout[panel.layout_key(x_name)] = {
+            **x_axis,
+            "anchor": y_name,
+            "showticklabels": row == len(categories),
+            "automargin": False,
+        }
         layout[panel.layout_key(y_name)] = {
             "range": [0, top],
             "domain": panel.y_domain(row),
             "anchor": x_name,
             "tickformat": ",d",
+            "automargin": False,
         }
         lines_x, lines_y = revision_segments(own, timeline)
         if lines_x:
@@ -209,6 +216,7 @@ def casualty_figure(
                         "font": {"size": 11, "color": "#888888"},
                     }
                 )
+    plot_height = PANEL_HEIGHT * rows + 50  # the panels and the gaps between them
     shapes, milestone_labels = _milestones(milestones, selection, panel, timeline)
     annotations += milestone_labels
     band = timeline.break_band(panel.y_domain(panel.rows)[0], panel.y_domain(1)[1])
@@ -219,9 +227,11 @@ def casualty_figure(
     traces += charts.legend_traces(shown_groups, group_labels, statuses)
     layout.update(
         {
-            "height": PANEL_HEIGHT * rows + 180,
-            "margin": {"l": 10, "r": 10, "t": 100, "b": 10},
-            "legend": {"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "font": {"size": 12}},
+            "height": plot_height + TOP_MARGIN + BOTTOM_MARGIN,
+            # Fixed margins wide enough for the tick labels (charts.label_margin), not Plotly's automargin.
+            "margin": {"l": tick_label_margin(visible), "r": 10, "t": TOP_MARGIN, "b": BOTTOM_MARGIN},
+            # Below the date labels, which a narrow screen turns upright: 85 pixels under the panels.
+            "legend": {"orientation": "h", "y": -85 / plot_height, "yanchor": "top", "x": 0, "font": {"size": 12}},
             "hovermode": "closest",
             "font": charts.FONT,
             "annotations": annotations,
@@ -230,6 +240,12 @@ def casualty_figure(
     )
     # The spec is built from known keys only, so plotly's per-property validation is skipped.
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def tick_label_margin(claims: list[dict]) -> int:
+    """Room for the widest value-axis label: no tick exceeds the largest value plus the 15% headroom."""
+    largest = max((float(claim["value_high"]) * 1.15 for claim in claims), default=0)
+    return charts.label_margin([f"{int(largest):,}"])
 
 
 class Panels:

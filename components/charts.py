@@ -93,3 +93,10 @@ def legend_traces(groups: list[str], labels: dict[str, str], statuses: list[str]
         for status in statuses
     ]
     return traces
+
+
+def label_margin(labels: list[str]) -> int:
+    """Pixels beside a chart's panels for its widest axis label, at about 7 pixels a character in the charts'
+    12-pixel font. The charts set their margins so, rather than by Plotly's automargin (the charts' theme default),
+    which lays the figure out a second time once the labels are measured: about a quarter of a first draw."""
+    return 14 + 7 * max((len(label) for label in labels), default=0)

@@ -103,7 +103,9 @@ def force_figure(prepared: pd.DataFrame, selection: Selection, group_labels: dic
     traces += charts.legend_traces(shown_groups, group_labels, statuses)
     layout = {
         "height": 560,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        # Fixed margins wide enough for the labels (charts.label_margin), not Plotly's automargin: the countries'
+        # names on the left; the personnel figures and the axis title below.
+        "margin": {"l": charts.label_margin(list(ROWS.values())), "r": 10, "t": 10, "b": 60},
         "hovermode": "closest",
         "legend": {"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0, "font": {"size": 12}},
         "font": charts.FONT,
@@ -113,6 +115,7 @@ def force_figure(prepared: pd.DataFrame, selection: Selection, group_labels: dic
             "range": [-0.6, len(ROWS) - 0.4],
             "showgrid": False,
             "fixedrange": True,
+            "automargin": False,
         },
         # A log scale: contingents of 70 and a force of 2,500 both need to be readable.
         "xaxis": {
@@ -121,6 +124,7 @@ def force_figure(prepared: pd.DataFrame, selection: Selection, group_labels: dic
             "tickvals": LOG_TICKS,
             "ticktext": [f"{tick:,}" for tick in LOG_TICKS],
             "range": [1.6, 3.85],
+            "automargin": False,
         },
         "annotations": _whole_force_labels(numbered),
     }

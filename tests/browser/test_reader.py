@@ -12,7 +12,7 @@ from components import filters, map_kazakhstan, plotly_view, quote_table
 from components.citations import citations
 from components.dataset import Dataset
 from components.maps import place_positions
-from tests.browser.conftest import CHART, PHONE
+from tests.browser.conftest import CHART, DESKTOP, PHONE
 
 PHONE_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"
@@ -213,6 +213,33 @@ def test_download_gives_the_rows_of_the_filtered_table(open_session, dataset: Da
     assert len(rows) == shown
     assert {groups[row["speaker_actor_id"]] for row in rows} == {"us"}
     assert list(rows[0]) == [field["name"] for field in dataset.descriptor["resources"][8]["schema"]["fields"]]
+
+
+# Every axis label inside its chart, and the tick labels clear of the legend below them: the charts set their
+# margins themselves (components/charts.label_margin) rather than leave them to Plotly's automargin.
+LABELS_FIT = """(chart) => {
+  const frame = chart.querySelector('.main-svg').getBoundingClientRect();
+  const boxes = (selector) => [...chart.querySelectorAll(selector)].map((node) => node.getBoundingClientRect())
+    .filter((box) => box.width > 0);
+  const ticks = boxes('.xaxislayer-above text, .yaxislayer-above text');  // every subplot's axes
+  const legend = boxes('.legend .traces, .legend .legendtitletext');
+  return {
+    ticks: ticks.length,
+    outside: ticks.filter((box) => box.left < frame.left - 0.5 || box.right > frame.right + 0.5).length,
+    lowestTick: Math.max(...boxes('.xaxislayer-above text').map((box) => box.bottom)),
+    legendTop: Math.min(...legend.map((box) => box.top)),
+  };
+}"""
+
+
+def test_chart_labels_fit_inside_the_charts_at_desktop_and_phone_width(open_session) -> None:
+    for viewport, agent in ((DESKTOP, None), (PHONE, PHONE_AGENT)):
+        session = open_session(viewport, agent)
+        session.open()
+        for chart in session.page.locator(CHART).all():
+            fit = chart.evaluate(LABELS_FIT)
+            assert fit["ticks"] > 10 and fit["outside"] == 0, (viewport, fit)
+            assert fit["lowestTick"] <= fit["legendTop"], (viewport, "tick labels run into the legend", fit)
 
 
 def test_phone_width_has_no_sideways_overflow_and_reachable_filters(open_session) -> None:
