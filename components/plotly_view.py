@@ -16,7 +16,6 @@ import functools
 import json
 from pathlib import Path
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from components import static_files
@@ -44,9 +43,9 @@ def published_bundle(static_dir: Path) -> str | None:
     return static_files.publish(static_dir, bundle_name(), lambda: BUNDLE.read_text(encoding="utf-8"))
 
 
-def chart_data(figure: go.Figure, alt: str, bundle_url: str) -> dict:
-    """What the browser needs to draw one chart: the figure, its text alternative, Plotly's config and bundle."""
-    return {"figure": json.loads(figure.to_json()), "alt": alt, "config": CONFIG, "bundle": bundle_url}
+def chart_data(figure: dict, alt: str, bundle_url: str) -> dict:
+    """What the browser needs to draw one chart: the figure spec, its text alternative, Plotly's config and bundle."""
+    return {"figure": figure, "alt": alt, "config": CONFIG, "bundle": bundle_url}
 
 
 # Loads Plotly's bundle once per page: the charts and the preload below share one request.
@@ -173,7 +172,7 @@ def preload(static_dir: Path) -> None:
         )
 
 
-def show(figure: go.Figure, *, key: str, alt: str, static_dir: Path) -> None:
+def show(figure: dict, *, key: str, alt: str, static_dir: Path) -> None:
     """Draw `figure` under `key`: the same key keeps the same plot from run to run."""
     bundle_url = published_bundle(static_dir)
     if bundle_url is None:

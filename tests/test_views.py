@@ -11,6 +11,7 @@ import zipfile
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import plotly.offline
 import pytest
 
@@ -50,9 +51,12 @@ def prepared(dataset: Dataset, names, lookup) -> pd.DataFrame:
     return casualty_chart.prepare(dataset, names, lookup)
 
 
-def casualty(dataset: Dataset, prepared: pd.DataFrame, selection: filters.Selection):
-    return casualty_chart.casualty_figure(
-        prepared, casualty_chart.milestones(dataset), selection, filters.group_labels(dataset)
+def casualty(dataset: Dataset, prepared: pd.DataFrame, selection: filters.Selection) -> go.Figure:
+    """The chart's spec, checked against Plotly's schema as go.Figure loads it."""
+    return go.Figure(
+        casualty_chart.casualty_figure(
+            prepared, casualty_chart.milestones(dataset), selection, filters.group_labels(dataset)
+        )
     )
 
 
@@ -354,7 +358,7 @@ def test_casualty_chart_places_later_reports_past_a_break_in_date_order(dataset:
 def test_force_chart_labels_announced_and_deployed(dataset: Dataset, names, lookup) -> None:
     labels = filters.group_labels(dataset)
     prepared_forces = force_chart.prepare(dataset, names, lookup)
-    figure = force_chart.force_figure(prepared_forces, ALL, labels)
+    figure = go.Figure(force_chart.force_figure(prepared_forces, ALL, labels))
     assert marker_points(figure) == dataset["force_deployments"]["personnel_high"].notna().sum()
     texts = {annotation.text for annotation in figure.layout.annotations}
     assert {"announced: 2,500", "deployed: 2,030"} <= texts
@@ -469,7 +473,7 @@ def test_the_vendored_plotly_bundle_matches_the_plotly_package_and_draws_every_t
         casualty_chart.casualty_figure(prepared, casualty_chart.milestones(dataset), ALL, labels),
         force_chart.force_figure(force_chart.prepare(dataset, names, lookup), ALL, labels),
     ]
-    drawn = {trace.get("type", "scatter") for figure in figures for trace in figure.to_dict()["data"]}
+    drawn = {trace.get("type", "scatter") for figure in figures for trace in figure["data"]}
     assert drawn <= plotly_view.BUNDLE_TRACE_TYPES, f"traces the basic bundle cannot draw: {drawn}"
 
 
@@ -480,11 +484,16 @@ def test_plotly_bundle_in_an_unwritable_place_falls_back(tmp_path, caplog) -> No
     assert "could not be written" in caplog.text
 
 
-def test_chart_data_carries_the_figure_alt_text_and_bundle(dataset: Dataset, prepared) -> None:
-    figure = casualty_chart.casualty_figure(
-        prepared, casualty_chart.milestones(dataset), filters.Selection(), filters.group_labels(dataset)
-    )
-    data = plotly_view.chart_data(figure, "Chart of claims", "app/static/plotly.min.js")
-    assert json.loads(json.dumps(data))["figure"] == json.loads(figure.to_json())
-    assert data["alt"] == "Chart of claims" and data["bundle"] == "app/static/plotly.min.js"
-    assert data["config"]["displaylogo"] is False
+def test_chart_data_carries_the_figure_alt_text_and_bundle(dataset: Dataset, prepared, names, lookup) -> None:
+    labels = filters.group_labels(dataset)
+    figures = [
+        casualty_chart.casualty_figure(prepared, casualty_chart.milestones(dataset), filters.Selection(), labels),
+        force_chart.force_figure(force_chart.prepare(dataset, names, lookup), filters.Selection(), labels),
+    ]
+    for figure in figures:
+        data = plotly_view.chart_data(figure, "Chart of claims", "app/static/plotly.min.js")
+        # Strict JSON (no NaN, no numpy or date objects), so the page gets exactly the spec built.
+        assert json.loads(json.dumps(data, allow_nan=False))["figure"] == figure
+        assert go.Figure(figure).to_dict()["data"], "Plotly's schema accepts the spec"
+        assert data["alt"] == "Chart of claims" and data["bundle"] == "app/static/plotly.min.js"
+        assert data["config"]["displaylogo"] is False
