@@ -174,6 +174,8 @@ def preload(static_dir: Path) -> None:
 
 def show(figure: dict, *, key: str, alt: str, static_dir: Path) -> None:
     """Draw `figure` under `key`: the same key keeps the same plot from run to run."""
+    if not isinstance(figure, dict):
+        raise TypeError(f"plotly_view.show takes a figure spec (a dict), not {type(figure).__name__}")
     bundle_url = published_bundle(static_dir)
     if bundle_url is None:
         st.plotly_chart(figure, width="stretch", alt=alt, config=CONFIG)
