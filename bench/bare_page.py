@@ -16,6 +16,7 @@ import streamlit as st
 from components import plotly_view
 
 st.set_page_config(page_title="Bare page", layout="wide")
+STATIC_DIR = Path(__file__).with_name("static")
 st.title("Bare page")
 st.markdown("A page with the same component kinds as the dashboard and a few rows of trivial data.")
 
@@ -34,7 +35,7 @@ with st.sidebar:
     )
     later = st.toggle("Include later reports", value=True, key="later", bind="query-params")
     search = st.text_input("Search", key="q", bind="query-params")
-    plotly_view.preload(Path(__file__).with_name("static"))  # as the dashboard does
+    plotly_view.preload(STATIC_DIR)  # as the dashboard does
 
 shown = chosen or GROUPS
 points = pd.DataFrame(
@@ -93,7 +94,7 @@ for name in ("first", "second"):
         ],
         "layout": {},
     }  # fmt: skip
-    plotly_view.show(figure, key=name, alt=f"The {name} chart.", static_dir=Path(__file__).with_name("static"))
+    plotly_view.show(figure, key=name, alt=f"The {name} chart.", static_dir=STATIC_DIR)
 
 st.header("Table")
 table = pd.DataFrame({"group": GROUPS, "value": [1, 2, 3]})

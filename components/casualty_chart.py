@@ -30,6 +30,7 @@ CATEGORY_TITLES = {
     "attackers": "“Attackers” (a claimant’s label)",
 }
 PANEL_HEIGHT = 170
+HEADROOM = 1.15  # each panel's value axis reaches this far above its largest figure
 TOP_MARGIN, BOTTOM_MARGIN = 100, 30  # the milestones' labels above; the legend pushes the bottom down itself
 
 
@@ -86,12 +87,12 @@ class Timeline:
         self.later_from = min(later_days) - timedelta(days=30) if later_days else None
         self.right = self.window_right
         if later_days:
-            later_span = (max(later_days) + timedelta(days=30) - self.later_from).days
+            self.later_to = max(later_days) + timedelta(days=30)
+            later_span = (self.later_to - self.later_from).days
             window_width = self.window_right + self.PAD
             self.later_left = self.window_right + self.BREAK
             self.scale = window_width * self.LATER_SHARE / (1 - self.LATER_SHARE) / later_span
             self.right = self.later_left + later_span * self.scale
-            self.later_to = max(later_days) + timedelta(days=30)
 
     def is_later(self, day: date) -> bool:
         return day > self.window_end
@@ -165,7 +166,7 @@ def casualty_figure(
     x_axis = timeline.axis()
     for row, category in enumerate(categories, start=1):
         own = [claim for claim in visible if claim["category"] == category]
-        top = max(float(claim["value_high"]) for claim in own) * 1.15
+        top = max(float(claim["value_high"]) for claim in own) * HEADROOM
         annotations.append(panel.title(row, CATEGORY_TITLES[category]))
         x_name, y_name = panel.axes(row)
         layout[panel.layout_key(x_name)] = {
@@ -218,7 +219,7 @@ def casualty_figure(
     plot_height = PANEL_HEIGHT * rows + 50  # the panels and the gaps between them
     shapes, milestone_labels = _milestones(milestones, selection, panel, timeline)
     annotations += milestone_labels
-    band = timeline.break_band(panel.y_domain(panel.rows)[0], panel.y_domain(1)[1])
+    band = timeline.break_band(*panel.span())
     if band:
         shapes.append(band)
     shown_groups = list(dict.fromkeys(claim["group_id"] for claim in visible if claim["selected"]))
@@ -241,8 +242,8 @@ def casualty_figure(
 
 
 def tick_label_margin(claims: list[dict]) -> int:
-    """Room for the widest value-axis label: no tick exceeds the largest value plus the 15% headroom."""
-    largest = max((float(claim["value_high"]) * 1.15 for claim in claims), default=0)
+    """Room for the widest value-axis label: no tick exceeds the largest value plus the headroom."""
+    largest = max((float(claim["value_high"]) * HEADROOM for claim in claims), default=0)
     return charts.label_margin([f"{int(largest):,}"])
 
 
@@ -267,6 +268,10 @@ class Panels:
         height = (1 - self.GAP_Y * (self.rows - 1)) / self.rows
         top = 1 - (row - 1) * (height + self.GAP_Y)
         return [max(top - height, 0.0), top]
+
+    def span(self) -> tuple[float, float]:
+        """The bottom of the lowest panel and the top of the highest, in paper coordinates."""
+        return self.y_domain(self.rows)[0], self.y_domain(1)[1]
 
     def title(self, row: int, text: str) -> dict:
         return {
@@ -326,7 +331,7 @@ def _milestones(
     """A dotted line down the panels at each milestone event in the window, labelled above the top panel. One line
     spans every row (the rows share their dates), rather than one per panel: a ninth of the shapes to draw."""
     shapes, labels = [], []
-    bottom, top = panel.y_domain(panel.rows)[0], panel.y_domain(1)[1]
+    bottom, top = panel.span()
     for index, (_, event) in enumerate(milestones.iterrows()):
         day = event["date"].date()
         if not selection.start <= day <= min(selection.end, selection.window_end):
