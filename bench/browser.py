@@ -68,39 +68,8 @@ PROBE = """
       atInput = {texts: changingGrids().map(cellText), prints: changingGrids().map(canvasPrint)};
     }, true);
 
-  // A script run has finished when its ForwardMsg.script_finished arrives: read the top-level protobuf fields.
-  const finished = window.__finished = {count: 0, at: null};
-  const isScriptFinished = (buffer) => {
-    const bytes = new Uint8Array(buffer);
-    let i = 0;
-    const varint = () => {
-      let value = 0, shift = 0, byte;
-      do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
-      return value;
-    };
-    while (i < bytes.length) {
-      const key = varint(), wire = key % 8;
-      if (Math.floor(key / 8) === __FINISHED_FIELD__ && wire === 0) return true;
-      if (wire === 0) varint();
-      else if (wire === 2) { const length = varint(); i += length; }
-      else if (wire === 1) i += 8;
-      else if (wire === 5) i += 4;
-      else return false;
-    }
-    return false;
-  };
-  const NativeWebSocket = window.WebSocket;
-  window.WebSocket = class extends NativeWebSocket {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', (event) => {
-        if (event.data instanceof ArrayBuffer && isScriptFinished(event.data)) {
-          finished.count += 1;
-          finished.at = performance.now();
-        }
-      });
-    }
-  };
+  // Script runs as the server reports them ended (tests/browser/conftest.py, RERUN_COUNTER, added first).
+  const finished = window.__finished;
 
   const visible = (el) => el.checkVisibility() && el.getBoundingClientRect().height > 0;
   const textShown = () => spec.texts.every(([selector, words]) =>
@@ -195,12 +164,10 @@ class PageSpec:
             "maps": self.maps, "charts": self.charts, "grids": self.grids, "texts": self.texts,
             "changedGrids": self.changed_grids, "changedCharts": self.changed_charts,
         }  # fmt: skip
-        finished_field = ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number
         return (
             PROBE.replace("__SPEC__", json.dumps(spec))
             .replace("__READY__", json.dumps(READY))
             .replace("__CHART__", json.dumps(CHART))
-            .replace("__FINISHED_FIELD__", str(finished_field))
         )
 
 

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from components import plotly_view
 from tests.conftest import ROOT
@@ -31,22 +32,50 @@ CHART = f".{plotly_view.ROOT_CLASS}"  # a chart drawn by components/plotly_view.
 PHONE = {"width": 375, "height": 812}
 # Records every change of the app's script state, so a test can wait for a rerun to finish rather than
 # racing the "notRunning" state that is still showing right after a click.
+# Script runs, counted as the server reports each one ended: a ForwardMsg whose `script_finished` field is set
+# (read from the top-level protobuf fields of every websocket frame). `window.__finished` holds the count and the
+# time the last one arrived; the benchmark's probe reads it too. Counting the page's "running" state instead
+# missed runs fast enough that React never showed that state.
 RERUN_COUNTER = """
-window.__reruns = 0;
-new MutationObserver((records) => {
-  // Count every change away from "running", from the records' old values, so that a run that starts and
-  // ends between two callbacks is still counted.
-  for (const record of records) {
-    if (record.oldValue === 'running' && record.target.dataset.testScriptState !== 'running') window.__reruns += 1;
+const finished = window.__finished = {count: 0, at: null};
+Object.defineProperty(window, '__reruns', {get: () => finished.count});
+const isScriptFinished = (buffer) => {
+  const bytes = new Uint8Array(buffer);
+  let i = 0;
+  const varint = () => {
+    let value = 0, shift = 0, byte;
+    do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return value;
+  };
+  while (i < bytes.length) {
+    const key = varint(), wire = key % 8;
+    if (Math.floor(key / 8) === __FINISHED_FIELD__ && wire === 0) return true;
+    if (wire === 0) varint();
+    else if (wire === 2) { const length = varint(); i += length; }
+    else if (wire === 1) i += 8;
+    else if (wire === 5) i += 4;
+    else return false;
   }
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
+  return false;
+};
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', (event) => {
+      if (event.data instanceof ArrayBuffer && isScriptFinished(event.data)) {
+        finished.count += 1;
+        finished.at = performance.now();
+      }
+    });
+  }
+};
 // When the page last changed at all: views keep drawing after a run has ended (Plotly draws each changed chart
 // twice, the grid rebuilds its accessible cells), and the tests act, as a reader would, once the page is still.
 window.__lastChange = 0;
 new MutationObserver(() => { window.__lastChange = performance.now(); })
   .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
-"""
+""".replace("__FINISHED_FIELD__", str(ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
