@@ -338,11 +338,7 @@ if sources_panel.open:
         },
     )
 st.subheader("Corrections and departures from sources")
-st.table(
-    loader.corrections(DATA),
-    hide_index=True,
-    alt="Table of corrections: what the dataset changed from its sources, and why.",
-)
+st.html(loader.corrections(DATA))
 st.subheader("Licences and credits")
 st.markdown(
     "\n".join(

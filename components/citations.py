@@ -8,7 +8,6 @@ from collections.abc import Iterable
 import pandas as pd
 
 from components.dataset import Dataset
-from components.links import markdown_literal
 
 
 def citation(source: pd.Series) -> str:
@@ -46,8 +45,7 @@ def sources_used(dataset: Dataset, frames: Iterable[pd.DataFrame]) -> pd.DataFra
 
 
 def corrections_table(dataset: Dataset, lookup: dict[str, str]) -> pd.DataFrame:
-    """Every correction with where it applies and its sources, as text for a static table. The table renders
-    Markdown, so every cell is escaped to read exactly as written."""
+    """Every correction with where it applies and its sources, as plain text for a static table."""
     corrections = dataset["corrections"]
     rows = (": " + corrections["record_id"].str.replace(";", ", ")).fillna("")  # empty: no single row affected
     shown = pd.DataFrame(
@@ -60,4 +58,4 @@ def corrections_table(dataset: Dataset, lookup: dict[str, str]) -> pd.DataFrame:
             "Sources": corrections["source_ids"].map(lambda ids: cite(ids, lookup, limit=len(ids))),
         }
     )
-    return shown.fillna("").map(lambda value: markdown_literal(str(value)))
+    return shown.fillna("")

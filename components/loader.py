@@ -13,6 +13,7 @@ import streamlit as st
 from components import casualty_chart, downloads, force_chart, map_almaty, map_kazakhstan, maps, quote_table
 from components.citations import citations, corrections_table
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
+from components.html_table import html_table
 
 DATA_DIR_VARIABLE = "DASHBOARD_DATA_DIR"
 
@@ -65,8 +66,10 @@ def citation_lookup(path: str) -> dict[str, str]:
 
 
 @st.cache_resource(show_spinner=False)
-def corrections(path: str) -> pd.DataFrame:
-    return corrections_table(load(path).dataset, citation_lookup(path))
+def corrections(path: str) -> str:
+    """The corrections as one HTML table."""
+    table = corrections_table(load(path).dataset, citation_lookup(path))
+    return html_table(table, "Corrections: what the dataset changed from its sources, and why")
 
 
 @st.cache_resource(show_spinner=False)

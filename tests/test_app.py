@@ -4,6 +4,7 @@ broken data handled. Plotly and pydeck specs are read from the element protos.""
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,36 @@ def marker_count(figure: dict) -> int:
         for trace in figure["data"]
         if trace.get("mode") == "markers" and trace["x"] != [None]
     )
+
+
+class TableCells(HTMLParser):
+    """The header and the rows of an HTML table, as the text of each cell."""
+
+    def __init__(self, table: str):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.feed(table)
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self.cell = []
+
+    def handle_endtag(self, tag) -> None:
+        if tag in ("th", "td") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell))
+            self.cell = None
+
+    def handle_data(self, data) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def table_rows(table: str) -> list[dict[str, str]]:
+    header, *rows = TableCells(table).rows
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def group_label(dataset: Dataset, group_id: str) -> str:
@@ -122,9 +153,9 @@ def test_closed_panels_send_nothing_and_a_link_opens_them(dataset: Dataset) -> N
     sources_label = next(label for label in labels if label.startswith("Sources used by this view"))
     assert "Data dictionary" in labels
     assert [len(frame.value) for frame in closed.dataframe] == [len(dataset["quotes"])], "only the quote grid"
-    (corrections,) = (table.value for table in closed.table)
-    assert [text.split()[0] for text in corrections["Correction"]] == list(dataset["corrections"]["correction_id"])
-    assert all(corrections["Sources"]), "every correction names its sources"
+    (corrections,) = (table_rows(block.proto.body) for block in closed.get("html") if "<table" in block.proto.body)
+    assert [row["Correction"].split()[0] for row in corrections] == list(dataset["corrections"]["correction_id"])
+    assert all(row["Sources"] for row in corrections), "every correction names its sources"
 
     opened = run_app({"sources": "true", "dictionary": "true", "actor": group_label(dataset, "us")})
     assert not opened.warning

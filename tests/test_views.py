@@ -23,6 +23,7 @@ from components import (
     filters,
     force_chart,
     geo,
+    html_table,
     map_almaty,
     map_kazakhstan,
     maps,
@@ -436,14 +437,15 @@ def test_the_quote_table_keeps_its_key_unless_its_rows_change_under_a_selection(
     assert quote_table.table_key(state, ("Q1", "Q2")) == moved
 
 
-def test_corrections_read_as_written_in_a_table_that_renders_markdown(dataset: Dataset, lookup) -> None:
-    hostile = dataset["corrections"].assign(
-        reason="[read more](javascript:alert(1)) ![x](https://tracker.invalid/p.gif)"
-    )
+def test_corrections_read_as_written_in_an_escaped_html_table(dataset: Dataset, lookup) -> None:
+    hostile = dataset["corrections"].assign(reason='<img src=x onerror="alert(1)"> & [read more](javascript:alert(1))')
     package = Dataset(dataset.descriptor, {**dataset.tables, "corrections": hostile}, dataset.boundaries)
     table = citations.corrections_table(package, lookup)
-    assert all(r"\[read more\]\(javascript" in why and r"\!\[x\]" in why for why in table["Why"])
-    assert len(table) == len(dataset["corrections"])
+    assert len(table) == len(dataset["corrections"]) and list(table.columns)[0] == "Correction"
+    page = html_table.html_table(table, 'Corrections "as made"')
+    assert "<img" not in page and page.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; [read more]") == len(table)
+    assert 'aria-label="Corrections &quot;as made&quot;"' in page
+    assert page.count("<tr>") == len(table) + 1 and page.count("<td>") == len(table) * len(table.columns)
 
 
 def test_plotly_bundle_is_published_once_under_its_version(tmp_path) -> None:

@@ -1,0 +1,37 @@
+"""A static table as escaped HTML: one element, where st.table renders every cell as Markdown of its own.
+
+The corrections table has some forty cells; as Markdown elements they were the largest part of the page's Markdown
+rendering on load (bench/README.md). The table scrolls sideways inside its own box on a narrow screen, as st.table
+does, and reads its colours from the text around it, so both themes work.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+CLASS = "static-table"
+STYLE = f"""<style>
+.{CLASS} {{ overflow-x: auto; margin-bottom: 1rem; }}
+.{CLASS} table {{ border-collapse: collapse; font-size: 0.875rem; line-height: 1.5; min-width: 40rem; }}
+.{CLASS} th, .{CLASS} td {{
+  border: 1px solid color-mix(in srgb, currentColor 15%, transparent);
+  padding: 0.5rem 0.75rem; text-align: left; vertical-align: top;
+}}
+.{CLASS} th {{ font-weight: 600; }}
+</style>"""
+
+
+def html_table(frame: pd.DataFrame, label: str) -> str:
+    """`frame` as an HTML table named `label` for screen readers; every header and cell is escaped, so data shows
+    exactly as written."""
+    head = "".join(f'<th scope="col">{escape(str(name))}</th>' for name in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return (
+        f'{STYLE}<div class="{CLASS}"><table aria-label="{escape(label)}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
