@@ -7,16 +7,12 @@ import streamlit as st
 
 from components import (
     casualty_chart,
-    citations,
     downloads,
     filters,
     force_chart,
     legend,
     links,
     loader,
-    map_almaty,
-    map_kazakhstan,
-    maps,
     plotly_view,
     quote_table,
     summaries,
@@ -105,7 +101,6 @@ st.caption(
     "Maps and the quote table show only the selection; the charts keep every claim and dim those from other "
     "actor groups, so the selected figures can be read against the whole record."
 )
-citation_lookup = loader.citation_lookup(DATA)
 actor_names = loader.actor_names(DATA)
 
 
@@ -132,7 +127,7 @@ maps_area, charts_area, quotes_area = st.container(), st.container(), st.contain
 with quotes_area:
     st.header("What they said")
     all_quotes = loader.quotes(DATA)
-    shown_quotes = quote_table.filter_quotes(all_quotes, selection)
+    shown_quotes = loader.selected_quotes(DATA, selection)
 
     @st.fragment
     def quote_section() -> None:
@@ -146,7 +141,7 @@ with quotes_area:
         if shown_quotes.empty:
             st.info("No quotes match this selection.")
             return
-        rows = quote_table.table(shown_quotes)
+        rows = loader.quote_rows(DATA, selection)
         picked = st.dataframe(
             rows,
             key=quote_table.table_key(st.session_state, tuple(rows["quote_id"])),
@@ -180,12 +175,10 @@ with quotes_area:
 # MAPS --------------------------------------------------------------------------------------------------
 with maps_area:
     st.header("Where it happened")
-    events = filters.filter_events(dataset, selection)
-    movements = filters.filter_movements(dataset, selection)
-    positions = loader.place_positions(DATA)
-    national_points = maps.events_by_place(events, positions, citation_lookup)
-    almaty_points = maps.events_by_place(map_almaty.in_almaty(events, dataset), positions, citation_lookup)
-    arc_rows, undrawn_legs = map_kazakhstan.selected_arcs(loader.contingent_arcs(DATA), movements)
+    events = loader.selected_events(DATA, selection)
+    national_points = loader.national_points(DATA, selection)
+    almaty_points = loader.almaty_points(DATA, selection)
+    arc_rows, undrawn_legs = loader.selected_arcs(DATA, selection)
     present = {*national_points["group_id"], *almaty_points["group_id"], *arc_rows["group_id"]}
     with st.container():
         if present:
@@ -207,9 +200,7 @@ with maps_area:
         if len(national_points) or len(arc_rows):
             narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))
             st.pydeck_chart(
-                map_kazakhstan.kazakhstan_deck(
-                    loader.kazakhstan_base(DATA, STATIC_DIR), national_points, arc_rows, narrow
-                ),
+                loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
                 height=460,
                 alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
             )
@@ -224,7 +215,7 @@ with maps_area:
         )
         if len(almaty_points):
             st.pydeck_chart(
-                map_almaty.almaty_deck(loader.almaty_base(DATA, STATIC_DIR), almaty_points),
+                loader.almaty_deck(DATA, STATIC_DIR, selection),
                 height=460,
                 alt=summaries.map_alt(almaty_points, None, "Almaty"),
             )
@@ -235,12 +226,10 @@ with maps_area:
 with charts_area:
     # Casualty claims
     st.header("How the toll was counted")
-    prepared_casualties = loader.casualty_claims(DATA)
-    casualty_claims = filters.mark_selected(prepared_casualties, selection)
-    chosen_casualties = casualty_claims[casualty_claims["selected"]]
+    casualty_claims = loader.marked_casualty_claims(DATA, selection)
     claims_chart(
         "casualty_chart",
-        casualty_chart.casualty_figure(prepared_casualties, casualty_chart.milestones(dataset), selection, labels),
+        loader.casualty_figure(DATA, selection),
         casualty_claims,
         casualty_chart.claims_without_numbers(casualty_claims),
         "casualty, detention and crowd figures",
@@ -253,12 +242,10 @@ with charts_area:
 
     # Force-size claims
     st.header("How many troops the CSTO sent")
-    prepared_forces = loader.force_claims(DATA)
-    force_claims = filters.mark_selected(prepared_forces, selection)
-    chosen_forces = force_claims[force_claims["selected"]]
+    force_claims = loader.marked_force_claims(DATA, selection)
     claims_chart(
         "force_chart",
-        force_chart.force_figure(prepared_forces, selection, labels),
+        loader.force_figure(DATA, selection),
         force_claims,
         force_chart.claims_without_numbers(force_claims),
         "force-size claims",
@@ -302,7 +289,7 @@ st.markdown(
     'Where a figure is a lower bound ("over 150"), the number is drawn and the words are kept. Coordinates are '
     "shown only where a source states them; places without one are not mapped or are shown at their city's centre."
 )
-shown_sources = citations.sources_used(dataset, [shown_quotes, events, chosen_casualties, chosen_forces, movements])
+shown_sources = loader.sources_used(DATA, selection)
 # Closed panels are not built: their rows reach the browser only when a reader opens them (and the URL says so).
 sources_panel = st.expander(f"Sources used by this view ({len(shown_sources)})", key=links.SOURCES, bind="query-params")
 if sources_panel.open:

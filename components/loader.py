@@ -10,9 +10,19 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import casualty_chart, downloads, force_chart, map_almaty, map_kazakhstan, maps, quote_table
-from components.citations import citations, corrections_table
+from components import (
+    casualty_chart,
+    citations,
+    downloads,
+    filters,
+    force_chart,
+    map_almaty,
+    map_kazakhstan,
+    maps,
+    quote_table,
+)
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
+from components.filters import Selection
 from components.html_table import html_table
 
 DATA_DIR_VARIABLE = "DASHBOARD_DATA_DIR"
@@ -62,13 +72,13 @@ def almaty_base(path: str, static_dir: Path | None = None) -> tuple[str, ...]:
 
 @st.cache_resource(show_spinner=False)
 def citation_lookup(path: str) -> dict[str, str]:
-    return citations(load(path).dataset)
+    return citations.citations(load(path).dataset)
 
 
 @st.cache_resource(show_spinner=False)
 def corrections(path: str) -> str:
     """The corrections as one HTML table."""
-    table = corrections_table(load(path).dataset, citation_lookup(path))
+    table = citations.corrections_table(load(path).dataset, citation_lookup(path))
     return html_table(table, "Corrections: what the dataset changed from its sources, and why")
 
 
@@ -111,3 +121,95 @@ def contingent_arcs(path: str) -> pd.DataFrame:
         dataset["contingent_movements"], place_positions(path), dataset, citation_lookup(path)
     )
     return every_arc
+
+
+# Derived once per selection: readers share selections (everyone who opens the page, everyone who follows one
+# shared link), and a reader going back to a selection meets it again. The objects are shared, so nothing may change
+# them; each selection holds a few hundred kilobytes at most, and the least recently used are dropped.
+SELECTIONS_KEPT = 64
+per_selection = st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
+
+
+@per_selection
+def selected_quotes(path: str, selection: Selection) -> pd.DataFrame:
+    return quote_table.filter_quotes(quotes(path), selection)
+
+
+@per_selection
+def quote_rows(path: str, selection: Selection) -> pd.DataFrame:
+    return quote_table.table(selected_quotes(path, selection))
+
+
+@per_selection
+def selected_events(path: str, selection: Selection) -> pd.DataFrame:
+    return filters.filter_events(load(path).dataset, selection)
+
+
+@per_selection
+def selected_movements(path: str, selection: Selection) -> pd.DataFrame:
+    return filters.filter_movements(load(path).dataset, selection)
+
+
+@per_selection
+def national_points(path: str, selection: Selection) -> pd.DataFrame:
+    return maps.events_by_place(selected_events(path, selection), place_positions(path), citation_lookup(path))
+
+
+@per_selection
+def almaty_points(path: str, selection: Selection) -> pd.DataFrame:
+    in_city = map_almaty.in_almaty(selected_events(path, selection), load(path).dataset)
+    return maps.events_by_place(in_city, place_positions(path), citation_lookup(path))
+
+
+@per_selection
+def selected_arcs(path: str, selection: Selection) -> tuple[pd.DataFrame, int]:
+    """The selection's contingent legs with arcs, and how many legs have none."""
+    return map_kazakhstan.selected_arcs(contingent_arcs(path), selected_movements(path, selection))
+
+
+@per_selection
+def kazakhstan_deck(path: str, static_dir: Path | None, selection: Selection, narrow: bool) -> maps.DeckSpec:
+    arc_rows, _ = selected_arcs(path, selection)
+    base = kazakhstan_base(path, static_dir)
+    return map_kazakhstan.kazakhstan_deck(base, national_points(path, selection), arc_rows, narrow)
+
+
+@per_selection
+def almaty_deck(path: str, static_dir: Path | None, selection: Selection) -> maps.DeckSpec:
+    return map_almaty.almaty_deck(almaty_base(path, static_dir), almaty_points(path, selection))
+
+
+@per_selection
+def marked_casualty_claims(path: str, selection: Selection) -> pd.DataFrame:
+    return filters.mark_selected(casualty_claims(path), selection)
+
+
+@per_selection
+def casualty_figure(path: str, selection: Selection) -> dict:
+    dataset = load(path).dataset
+    milestones = casualty_chart.milestones(dataset)
+    return casualty_chart.casualty_figure(casualty_claims(path), milestones, selection, filters.group_labels(dataset))
+
+
+@per_selection
+def marked_force_claims(path: str, selection: Selection) -> pd.DataFrame:
+    return filters.mark_selected(force_claims(path), selection)
+
+
+@per_selection
+def force_figure(path: str, selection: Selection) -> dict:
+    return force_chart.force_figure(force_claims(path), selection, filters.group_labels(load(path).dataset))
+
+
+@per_selection
+def sources_used(path: str, selection: Selection) -> pd.DataFrame:
+    """The sources cited by every row the selection shows: quotes, events, contingent legs and selected claims."""
+    casualties, forces = marked_casualty_claims(path, selection), marked_force_claims(path, selection)
+    shown = [
+        selected_quotes(path, selection),
+        selected_events(path, selection),
+        casualties[casualties["selected"]],
+        forces[forces["selected"]],
+        selected_movements(path, selection),
+    ]
+    return citations.sources_used(load(path).dataset, shown)

@@ -319,6 +319,11 @@ class DeckSpec:
     deck_widget: None = None
     width: None = None
 
+    _json: str | None = field(default=None, repr=False, compare=False)
+
     def to_json(self) -> str:
-        head, tail = _view_spec(self.longitude, self.latitude, self.zoom)
-        return head + ",".join([*self.fixed_layers, *(compact_json(layer) for layer in self.layers)]) + tail
+        """Serialized once: a deck is built once per selection (components/loader.py) and drawn on every run."""
+        if self._json is None:
+            head, tail = _view_spec(self.longitude, self.latitude, self.zoom)
+            self._json = head + ",".join([*self.fixed_layers, *(compact_json(layer) for layer in self.layers)]) + tail
+        return self._json
