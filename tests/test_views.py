@@ -287,8 +287,15 @@ def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, prepared) -
     assert marker_points(figure) == numbered
     hovers = " ".join(text for trace in figure.data if trace.hovertext is not None for text in trace.hovertext)
     assert "“164 dead”" in hovers and "Official figure, retracted" in hovers
-    symbols = {trace.marker.symbol for trace in figure.data if trace.mode == "markers"}
-    assert charts.STATUS_SYMBOLS["official_retracted"] in symbols
+    statuses = dataset["casualty_reports"].set_index("report_id")["status"]
+    drawn = [
+        (report, symbol)
+        for trace in figure.data
+        if trace.mode == "markers" and trace.customdata is not None
+        for report, symbol in zip(trace.customdata, trace.marker.symbol, strict=True)
+    ]
+    assert drawn and all(symbol == charts.STATUS_SYMBOLS[statuses[report]] for report, symbol in drawn)
+    assert charts.STATUS_SYMBOLS["official_retracted"] in {symbol for _, symbol in drawn}
     labels = [annotation.text for annotation in figure.layout.annotations]
     assert {"CSTO request", "Shoot-without-warning order", "CSTO withdrawal begins"} <= set(labels)
     claims = dataset["casualty_reports"]
