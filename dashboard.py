@@ -13,6 +13,7 @@ from components import (
     legend,
     links,
     loader,
+    map_kazakhstan,
     plotly_view,
     quote_table,
     summaries,
@@ -201,7 +202,7 @@ with maps_area:
             narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))
             st.pydeck_chart(
                 loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
-                height=460,
+                height=map_kazakhstan.NARROW_HEIGHT if narrow else map_kazakhstan.HEIGHT,
                 alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
             )
         else:

@@ -14,7 +14,10 @@ from components.filters import contributor_group
 
 CONTRIBUTOR_NAMES = {"RUS": "Russia", "BLR": "Belarus", "ARM": "Armenia", "KGZ": "Kyrgyzstan", "TJK": "Tajikistan"}
 VIEW = {"longitude": 55.0, "latitude": 48.0, "zoom": 2.0}
-NARROW_VIEW = {"longitude": 57.0, "latitude": 47.0, "zoom": 1.1}  # a phone: the origins in Russia stay in frame
+# A phone: Kazakhstan as large as the contingents' origins in Russia and Belarus allow, on a shorter map, since the
+# countries south of it are not drawn and would leave an empty band.
+NARROW_VIEW = {"longitude": 60.5, "latitude": 55.0, "zoom": 1.75}
+HEIGHT, NARROW_HEIGHT = 460, 320
 GEOMETRY_DECIMALS = 2  # about 1 km: finer than a pixel at the national zoom
 # Outlines are simplified to within a pixel at the national zoom, the contributing countries (context only) to
 # within two. Where the browser draws without a GPU, each filter change redraws every edge in software: about 7 ms
