@@ -81,6 +81,7 @@ with st.sidebar:
     st.text_input("Link to this view", value=f"{st.context.url or ''}{'?' + share if share else ''}")
     plotly_view.preload(STATIC_DIR)  # shows nothing; at the sidebar's foot, where its space goes unseen
 
+narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))  # a phone: some views lay out for it
 label_to_group = {label: group for group, label in labels.items()}
 selection = filters.Selection(
     groups=tuple(label_to_group[label] for label in chosen_labels),
@@ -199,7 +200,6 @@ with maps_area:
             "Circles: size by reported deaths; rings where no death figure is known. Hover for details and sources."
         )
         if len(national_points) or len(arc_rows):
-            narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))
             st.pydeck_chart(
                 loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
                 height=map_kazakhstan.NARROW_HEIGHT if narrow else map_kazakhstan.HEIGHT,
@@ -230,7 +230,7 @@ with charts_area:
     casualty_claims = loader.marked_casualty_claims(DATA, selection)
     claims_chart(
         "casualty_chart",
-        loader.casualty_figure(DATA, selection),
+        loader.casualty_figure(DATA, selection, narrow),
         casualty_claims,
         casualty_chart.claims_without_numbers(casualty_claims),
         "casualty, detention and crowd figures",

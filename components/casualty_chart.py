@@ -32,6 +32,7 @@ CATEGORY_TITLES = {
 PANEL_HEIGHT = 170
 HEADROOM = 1.15  # each panel's value axis reaches this far above its largest figure
 TOP_MARGIN, BOTTOM_MARGIN = 100, 30  # the milestones' labels above; the legend pushes the bottom down itself
+MILESTONE_LINE = 15  # pixels between the lines of milestone labels
 
 
 NATIONWIDE = "kazakhstan"
@@ -138,9 +139,14 @@ class Timeline:
 
 
 def casualty_figure(
-    prepared: pd.DataFrame, milestones: pd.DataFrame, selection: Selection, group_labels: dict[str, str]
+    prepared: pd.DataFrame,
+    milestones: pd.DataFrame,
+    selection: Selection,
+    group_labels: dict[str, str],
+    narrow: bool = False,
 ) -> dict:
-    """The chart for a selection, as the plain spec Plotly draws (charts.py); claims outside it stay, dimmed.
+    """The chart for a selection, as the plain spec Plotly draws (charts.py); claims outside it stay, dimmed. On a
+    narrow screen (a phone) each milestone's label has a line of its own above the panels.
 
     The figure is assembled as one spec (axes, shapes and annotations laid out here) from the prepared claims,
     rather than through make_subplots and per-panel updates, which cost over a second per rerun for nine panels.
@@ -214,7 +220,7 @@ def casualty_figure(
                     }
                 )
     plot_height = PANEL_HEIGHT * rows + 50  # the panels and the gaps between them
-    shapes, milestone_labels = _milestones(milestones, selection, panel, timeline)
+    shapes, milestone_labels = _milestones(milestones, selection, panel, timeline, narrow)
     annotations += milestone_labels
     band = timeline.break_band(*panel.span())
     if band:
@@ -224,9 +230,9 @@ def casualty_figure(
     traces += charts.legend_traces(shown_groups, group_labels, statuses)
     layout.update(
         {
-            "height": plot_height + TOP_MARGIN + BOTTOM_MARGIN,
+            "height": plot_height + top_margin(milestone_labels) + BOTTOM_MARGIN,
             # Fixed margins wide enough for the tick labels (charts.label_margin), not Plotly's automargin.
-            "margin": {"l": tick_label_margin(visible), "r": 10, "t": TOP_MARGIN, "b": BOTTOM_MARGIN},
+            "margin": {"l": tick_label_margin(visible), "r": 10, "t": top_margin(milestone_labels), "b": BOTTOM_MARGIN},
             # Below the date labels, which a narrow screen turns upright: 85 pixels under the panels.
             "legend": {"orientation": "h", "y": -85 / plot_height, "yanchor": "top", "x": 0, "font": {"size": 12}},
             "hovermode": "closest",
@@ -236,6 +242,12 @@ def casualty_figure(
         }
     )
     return {"data": traces, "layout": layout}
+
+
+def top_margin(milestone_labels: list[dict]) -> int:
+    """Room above the panels for the milestones' labels: the highest label's shift and a line of text."""
+    highest = max((label["yshift"] for label in milestone_labels), default=0)
+    return max(TOP_MARGIN, highest + MILESTONE_LINE + 12)
 
 
 def tick_label_margin(claims: list[dict]) -> int:
@@ -329,23 +341,34 @@ def milestones(dataset: Dataset) -> pd.DataFrame:
 
 
 def _milestones(
-    milestones: pd.DataFrame, selection: Selection, panel: Panels, timeline: Timeline
+    milestones: pd.DataFrame, selection: Selection, panel: Panels, timeline: Timeline, narrow: bool = False
 ) -> tuple[list[dict], list[dict]]:
     """A dotted line down the panels at each milestone event in the window, labelled above the top panel. One line
-    spans every row (the rows share their dates), rather than one per panel: a ninth of the shapes to draw."""
+    spans every row (the rows share their dates), rather than one per panel: a ninth of the shapes to draw.
+
+    Labels take turns on three lines, centred on their dates. On a phone a day is a few pixels wide, so each label
+    has a line of its own, running right from its date in the left half of the chart and left from it in the
+    right half, so that it stays inside the chart."""
     shapes, labels = [], []
     bottom, top = panel.span()
+    shown = 0
     for index, (_, event) in enumerate(milestones.iterrows()):
         day = event["date"].date()
         if not selection.start <= day <= min(selection.end, selection.window_end):
             continue
+        x = timeline.x(day)
+        if narrow:
+            line, anchor = shown, "left" if x < (timeline.right - Timeline.PAD) / 2 else "right"
+        else:
+            line, anchor = index % 3, "center"
+        shown += 1
         shapes.append(
             {
                 "type": "line",
                 "xref": "x",
                 "yref": "paper",
-                "x0": timeline.x(day),
-                "x1": timeline.x(day),
+                "x0": x,
+                "x1": x,
                 "y0": bottom,
                 "y1": top,
                 "layer": "below",
@@ -354,13 +377,14 @@ def _milestones(
         )
         labels.append(
             {
-                "x": timeline.x(day),
+                "x": x,
                 "y": 1,
-                "yshift": 28 + 15 * (index % 3),
+                "yshift": 28 + MILESTONE_LINE * line,
                 "xref": "x",
                 "yref": "paper",
                 "text": charts.escape_plotly(event["milestone"]),
                 "showarrow": False,
+                "xanchor": anchor,
                 "yanchor": "bottom",
                 "font": {"size": 11, "color": "#666666"},
             }

@@ -185,10 +185,10 @@ def marked_casualty_claims(path: str, selection: Selection) -> pd.DataFrame:
 
 
 @per_selection
-def casualty_figure(path: str, selection: Selection) -> dict:
+def casualty_figure(path: str, selection: Selection, narrow: bool = False) -> dict:
     dataset = load(path).dataset
-    milestones = casualty_chart.milestones(dataset)
-    return casualty_chart.casualty_figure(casualty_claims(path), milestones, selection, filters.group_labels(dataset))
+    milestones, labels = casualty_chart.milestones(dataset), filters.group_labels(dataset)
+    return casualty_chart.casualty_figure(casualty_claims(path), milestones, selection, labels, narrow)
 
 
 @per_selection

@@ -52,11 +52,11 @@ def prepared(dataset: Dataset, names, lookup) -> pd.DataFrame:
     return casualty_chart.prepare(dataset, names, lookup)
 
 
-def casualty(dataset: Dataset, prepared: pd.DataFrame, selection: filters.Selection) -> go.Figure:
+def casualty(dataset: Dataset, prepared: pd.DataFrame, selection: filters.Selection, narrow: bool = False) -> go.Figure:
     """The chart's spec, checked against Plotly's schema as go.Figure loads it."""
     return go.Figure(
         casualty_chart.casualty_figure(
-            prepared, casualty_chart.milestones(dataset), selection, filters.group_labels(dataset)
+            prepared, casualty_chart.milestones(dataset), selection, filters.group_labels(dataset), narrow
         )
     )
 
@@ -279,6 +279,23 @@ def test_almaty_map_shows_only_city_events(dataset: Dataset, lookup) -> None:
 
 
 # --- charts ----------------------------------------------------------------------------------------------
+
+
+def test_on_a_phone_each_milestone_label_has_a_line_of_its_own_inside_the_chart(dataset: Dataset, prepared) -> None:
+    wide, narrow = casualty(dataset, prepared, ALL), casualty(dataset, prepared, ALL, narrow=True)
+
+    def milestone_labels(figure: go.Figure) -> list:
+        return [note for note in figure.layout.annotations if note.yref == "paper" and note.yshift is not None]
+
+    labels = milestone_labels(narrow)
+    assert len(labels) == len(milestone_labels(wide)) >= 5
+    assert len({note.yshift for note in labels}) == len(labels), "one line each"
+    assert len({note.yshift for note in milestone_labels(wide)}) == 3, "on a wide screen they take turns on three"
+    middle = sum(narrow.layout.xaxis.range) / 2
+    assert all((note.xanchor == "left") == (note.x < middle) for note in labels), "each runs towards the chart"
+    highest = max(note.yshift for note in labels)
+    assert narrow.layout.margin.t >= highest + 15 > wide.layout.margin.t, "the top margin holds every line"
+    assert narrow.layout.height - narrow.layout.margin.t == wide.layout.height - wide.layout.margin.t
 
 
 def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, prepared) -> None:

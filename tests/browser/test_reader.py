@@ -223,8 +223,16 @@ LABELS_FIT = """(chart) => {
     .filter((box) => box.width > 0);
   const ticks = boxes('.xaxislayer-above text, .yaxislayer-above text');  // every subplot's axes
   const legend = boxes('.legend .traces, .legend .legendtitletext');
+  // Text placed on the chart (panel titles, milestone labels, "retracted"): no two may cross, and none may leave it.
+  const notes = boxes('.annotation-text');
+  const crossing = notes.flatMap((box, k) => notes.slice(k + 1).filter((other) => box.left < other.right - 1
+    && other.left < box.right - 1 && box.top < other.bottom - 1 && other.top < box.bottom - 1));
   return {
     ticks: ticks.length,
+    notes: notes.length,
+    notesCrossing: crossing.length,
+    notesOutside: notes.filter((box) => box.left < frame.left - 0.5 || box.right > frame.right + 0.5
+      || box.top < frame.top - 0.5).length,
     outside: ticks.filter((box) => box.left < frame.left - 0.5 || box.right > frame.right + 0.5).length,
     lowestTick: Math.max(...boxes('.xaxislayer-above text').map((box) => box.bottom)),
     legendTop: Math.min(...legend.map((box) => box.top)),
@@ -240,6 +248,11 @@ def test_chart_labels_fit_inside_the_charts_at_desktop_and_phone_width(open_sess
             fit = chart.evaluate(LABELS_FIT)
             assert fit["ticks"] > 10 and fit["outside"] == 0, (viewport, fit)
             assert fit["lowestTick"] <= fit["legendTop"], (viewport, "tick labels run into the legend", fit)
+            assert fit["notesCrossing"] == 0 and fit["notesOutside"] == 0, (
+                viewport,
+                "labels on the chart collide",
+                fit,
+            )
 
 
 def test_phone_width_has_no_sideways_overflow_and_reachable_filters(open_session) -> None:
