@@ -1,8 +1,8 @@
 """A static table as escaped HTML: one element, where st.table renders every cell as Markdown of its own.
 
 The corrections table has some forty cells; as Markdown elements they were the largest part of the page's Markdown
-rendering on load (bench/README.md). The table scrolls sideways inside its own box on a narrow screen, as st.table
-does, and reads its colours from the text around it, so both themes work.
+rendering on load (bench/README.md). On a phone each row is shown as a block of "column: value" lines; the table reads
+its colours from the text around it, so both themes work.
 """
 
 from __future__ import annotations
@@ -20,6 +20,15 @@ STYLE = f"""<style>
   padding: 0.5rem 0.75rem; text-align: left; vertical-align: top;
 }}
 .{CLASS} th {{ font-weight: 600; }}
+/* A phone: each row becomes a block of "column: value" lines, read top to bottom, not a table to pan across. */
+@media (max-width: 640px) {{
+  .{CLASS} table {{ min-width: 0; width: 100%; }}
+  .{CLASS} thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }}
+  .{CLASS} tr, .{CLASS} td {{ display: block; }}
+  .{CLASS} tr {{ border: 1px solid color-mix(in srgb, currentColor 15%, transparent); margin-bottom: 0.75rem; }}
+  .{CLASS} td {{ border: none; padding: 0.25rem 0.75rem; }}
+  .{CLASS} td::before {{ content: attr(data-column) ": "; font-weight: 600; }}
+}}
 </style>"""
 
 
@@ -27,8 +36,13 @@ def html_table(frame: pd.DataFrame, label: str) -> str:
     """`frame` as an HTML table named `label` for screen readers; every header and cell is escaped, so data shows
     exactly as written."""
     head = "".join(f'<th scope="col">{escape(str(name))}</th>' for name in frame.columns)
+    columns = [escape(str(name)) for name in frame.columns]
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td data-column="{column}">{escape(str(cell))}</td>' for column, cell in zip(columns, row, strict=True)
+        )
+        + "</tr>"
         for row in frame.itertuples(index=False)
     )
     return (

@@ -470,7 +470,8 @@ def test_corrections_read_as_written_in_an_escaped_html_table(dataset: Dataset, 
     escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; [read more]"
     assert "<img" not in page and page.count(escaped) == len(table)
     assert 'aria-label="Corrections &quot;as made&quot;"' in page
-    assert page.count("<tr>") == len(table) + 1 and page.count("<td>") == len(table) * len(table.columns)
+    assert page.count("<tr>") == len(table) + 1 and page.count("<td ") == len(table) * len(table.columns)
+    assert page.count('<td data-column="Why">') == len(table), "a phone shows each value under its column's name"
 
 
 def test_plotly_bundle_is_published_once_under_its_version(tmp_path) -> None:
