@@ -202,7 +202,7 @@ with maps_area:
         if len(national_points) or len(arc_rows):
             st.pydeck_chart(
                 loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
-                height=map_kazakhstan.NARROW_HEIGHT if narrow else map_kazakhstan.HEIGHT,
+                height=map_kazakhstan.height(narrow),
                 alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
             )
         else:
@@ -217,7 +217,7 @@ with maps_area:
         if len(almaty_points):
             st.pydeck_chart(
                 loader.almaty_deck(DATA, STATIC_DIR, selection),
-                height=460,
+                height=map_kazakhstan.HEIGHT,
                 alt=summaries.map_alt(almaty_points, None, "Almaty"),
             )
         else:

@@ -228,11 +228,12 @@ def casualty_figure(
     shown_groups = list(dict.fromkeys(claim["group_id"] for claim in visible if claim["selected"]))
     statuses = [status for status in charts.STATUS_SYMBOLS if any(c["status"] == status for c in visible)]
     traces += charts.legend_traces(shown_groups, group_labels, statuses)
+    top = top_margin(milestone_labels)
     layout.update(
         {
-            "height": plot_height + top_margin(milestone_labels) + BOTTOM_MARGIN,
+            "height": plot_height + top + BOTTOM_MARGIN,
             # Fixed margins wide enough for the tick labels (charts.label_margin), not Plotly's automargin.
-            "margin": {"l": tick_label_margin(visible), "r": 10, "t": top_margin(milestone_labels), "b": BOTTOM_MARGIN},
+            "margin": {"l": tick_label_margin(visible), "r": 10, "t": top, "b": BOTTOM_MARGIN},
             # Below the date labels, which a narrow screen turns upright: 85 pixels under the panels.
             "legend": {"orientation": "h", "y": -85 / plot_height, "yanchor": "top", "x": 0, "font": {"size": 12}},
             "hovermode": "closest",

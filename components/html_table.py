@@ -35,8 +35,8 @@ STYLE = f"""<style>
 def html_table(frame: pd.DataFrame, label: str) -> str:
     """`frame` as an HTML table named `label` for screen readers; every header and cell is escaped, so data shows
     exactly as written."""
-    head = "".join(f'<th scope="col">{escape(str(name))}</th>' for name in frame.columns)
     columns = [escape(str(name)) for name in frame.columns]
+    head = "".join(f'<th scope="col">{column}</th>' for column in columns)
     body = "".join(
         "<tr>"
         + "".join(

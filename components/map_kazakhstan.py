@@ -17,7 +17,7 @@ VIEW = {"longitude": 55.0, "latitude": 48.0, "zoom": 2.0}
 # A phone: Kazakhstan as large as the contingents' origins in Russia and Belarus allow, on a shorter map, since the
 # countries south of it are not drawn and would leave an empty band.
 NARROW_VIEW = {"longitude": 60.5, "latitude": 55.0, "zoom": 1.75}
-HEIGHT, NARROW_HEIGHT = 460, 320
+HEIGHT, NARROW_HEIGHT = 460, 320  # the Almaty map beside it on a desktop takes HEIGHT too
 GEOMETRY_DECIMALS = 2  # about 1 km: finer than a pixel at the national zoom
 # Outlines are simplified to within a pixel at the national zoom, the contributing countries (context only) to
 # within two. Where the browser draws without a GPU, each filter change redraws every edge in software: about 7 ms
@@ -156,6 +156,11 @@ def arc_layer(arc_rows: pd.DataFrame) -> pdk.Layer:
         pickable=True,
         auto_highlight=True,
     )
+
+
+def height(narrow: bool = False) -> int:
+    """The map's height in pixels: shorter on a phone, where NARROW_VIEW frames it."""
+    return NARROW_HEIGHT if narrow else HEIGHT
 
 
 def kazakhstan_deck(
