@@ -65,7 +65,11 @@ with st.sidebar:
         bind="query-params",
     )
     include_later = st.toggle(
-        "Include official reports after 19 January", value=True, key=links.LATER, bind="query-params"
+        "Include what was made public after 19 January",
+        value=True,
+        key=links.LATER,
+        bind="query-params",
+        help="Official tolls, human-rights reports and media counts published later, dated by publication.",
     )
     search = st.text_input(
         "Search quotes",
@@ -98,7 +102,7 @@ with st.container():
         st.warning("This link asked for things the page cannot show, so it ignored " + "; ".join(reading.notices) + ".")
 st.caption(
     f"Showing **{summaries.selection_phrase(chosen_labels)}**, {selection.start:%-d}–{selection.end:%-d %B %Y}"
-    + (", with later official reports" if include_later else "")
+    + (", with what was made public later" if include_later else "")
     + ". "
     "Maps and the quote table show only the selection; the charts keep every claim and dim those from other "
     "actor groups, so the selected figures can be read against the whole record."

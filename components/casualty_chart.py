@@ -35,42 +35,103 @@ TOP_MARGIN, BOTTOM_MARGIN = 100, 30  # the milestones' labels above; the legend 
 MILESTONE_LINE = 15  # pixels between the lines of milestone labels
 
 
-NATIONWIDE = "kazakhstan"
+NATIONAL = "national"
+# How a partial count is named in its hover and table row: what it leaves out is the point.
+SCOPE_PHRASES = {
+    "region": "{place} only",
+    "city": "{place} only",
+    "hospitals": "counted in hospitals only",
+    "incident": "one incident only ({place})",
+    "one_force": "one force's own personnel only",
+    "subset": "one part of the count only",
+}
+PARTIAL_SIZE, NATIONAL_SIZE = 6, 11
+REPEAT_SYMBOL = "circle-open-dot"
+
+
+def scope_phrase(scope: str, place: str) -> str:
+    """ "" for a national count; otherwise what the count covers, e.g. "Almaty only", "counted in hospitals only"."""
+    return "" if scope == NATIONAL else SCOPE_PHRASES[scope].format(place=place)
 
 
 def prepare(dataset: Dataset, actor_names: dict[str, str], citation_lookup: dict[str, str]) -> pd.DataFrame:
     """Everything about each claim that does not depend on the selection, computed once: its claimant's group,
-    scope, hover text, day, and the point of the claim it revises (for the revision lines)."""
+    what it covers, hover text, day, and the points of the claim it revises and of the claim it repeats (for the
+    lines drawn between them)."""
     claims = with_claimant_group(dataset["casualty_reports"], dataset, "claimant_actor_id")
     place_names = dataset["places"].set_index("place_id")["name"]
     claims = claims.assign(
-        scope=claims["scope_place_id"].map(place_names),
+        place=claims["scope_place_id"].map(place_names),
         day=claims["date"].dt.date,
+        partial=claims["scope"] != NATIONAL,
     )
+    claims["coverage"] = [
+        scope_phrase(scope, place) for scope, place in zip(claims["scope"], claims["place"], strict=True)
+    ]
+    by_id = claims.set_index("report_id")
+    repeated = claims["repeats_report_id"].map(lambda report: report if report in by_id.index else None)
+    claims["repeats_withdrawn"] = repeated.map(by_id["status"]).eq("official_retracted")
     claims["hover"] = [
-        ("" if row["scope_place_id"] == NATIONWIDE else f"{charts.escape_plotly(row['scope'])} only<br>")
+        "<br>".join(
+            charts.escape_plotly(line)
+            for line in [
+                *([f"Partial count: {row['coverage']}. Not a national total."] if row["partial"] else []),
+                *(
+                    [repeat_line(by_id.loc[row["repeats_report_id"]], actor_names)]
+                    if pd.notna(row["repeats_report_id"])
+                    else []
+                ),
+            ]
+        )
+        + ("<br>" if row["partial"] or pd.notna(row["repeats_report_id"]) else "")
         + charts.hover_text(row, actor_names, citation_lookup)
         for _, row in claims.iterrows()
     ]
-    revised = claims.set_index("report_id")[["day", "value_high"]]
-    earlier = claims["revises_report_id"].map(lambda report: report if report in revised.index else None)
-    claims["revised_day"] = earlier.map(revised["day"])
-    claims["revised_value"] = earlier.map(revised["value_high"]).astype("Float64")
+    earlier = claims["revises_report_id"].map(lambda report: report if report in by_id.index else None)
+    claims["revised_day"] = earlier.map(by_id["day"])
+    claims["revised_value"] = earlier.map(by_id["value_high"]).astype("Float64")
+    claims["repeated_day"] = repeated.map(by_id["day"])
+    claims["repeated_value"] = repeated.map(by_id["value_high"]).astype("Float64")
     return claims
+
+
+def caveats(claim: pd.Series, by_id: pd.DataFrame, actor_names: dict[str, str]) -> list[str]:
+    """The lines a hover opens with when a claim is not a national count, or not a new one."""
+    lines = [f"Partial count: {claim['coverage']}. Not a national total."] if claim["partial"] else []
+    if pd.notna(claim["repeats_report_id"]):
+        lines.append(repeat_line(by_id.loc[claim["repeats_report_id"]], actor_names))
+    return lines
+
+
+def repeat_line(repeated: pd.Series, actor_names: dict[str, str]) -> str:
+    """The hover's first line for a repeat: what it repeats and, for a withdrawn figure, that it was withdrawn."""
+    who = actor_names[repeated["claimant_actor_id"]]
+    if repeated["status"] == "official_retracted":
+        return f"Repeats the figure {who} withdrawn on {repeated['date']:%-d %B %Y}: not new evidence."
+    return f"Repeats the figure {who} gave on {repeated['date']:%-d %B %Y}: not a new count."
 
 
 def revision_segments(claims: list[dict], timeline: Timeline) -> tuple[list, list]:
     """x and y of the lines from each revised claim to the claim that revises it (None-separated); a revision
     that crosses from the study window to the later reports has no line, as the break between them is not to
     scale."""
+    return linked_segments(claims, timeline, "revised")
+
+
+def repeat_segments(claims: list[dict], timeline: Timeline) -> tuple[list, list]:
+    """The same, from each repeated claim to its repeat (drawn dotted)."""
+    return linked_segments(claims, timeline, "repeated")
+
+
+def linked_segments(claims: list[dict], timeline: Timeline, link: str) -> tuple[list, list]:
     xs, ys = [], []
     for claim in claims:
-        if pd.isna(claim["revised_value"]) or pd.isna(claim["value_high"]):
+        if pd.isna(claim[f"{link}_value"]) or pd.isna(claim["value_high"]):
             continue
-        if timeline.is_later(claim["revised_day"]) != timeline.is_later(claim["day"]):
+        if timeline.is_later(claim[f"{link}_day"]) != timeline.is_later(claim["day"]):
             continue
-        xs += [timeline.x(claim["revised_day"]), timeline.x(claim["day"]), None]
-        ys += [float(claim["revised_value"]), float(claim["value_high"]), None]
+        xs += [timeline.x(claim[f"{link}_day"]), timeline.x(claim["day"]), None]
+        ys += [float(claim[f"{link}_value"]), float(claim["value_high"]), None]
     return xs, ys
 
 
@@ -188,24 +249,27 @@ def casualty_figure(
             "tickformat": ",d",
             "automargin": False,
         }
-        lines_x, lines_y = revision_segments(own, timeline)
-        if lines_x:
-            traces.append(
-                {
-                    "type": "scatter",
-                    "x": lines_x,
-                    "y": lines_y,
-                    "mode": "lines",
-                    "hoverinfo": "skip",
-                    "showlegend": False,
-                    "line": {"color": "#9a9a9a", "width": 1},
-                    "xaxis": x_name,
-                    "yaxis": y_name,
-                }
-            )
+        for (lines_x, lines_y), dash in (
+            (revision_segments(own, timeline), "solid"),
+            (repeat_segments(own, timeline), "dot"),
+        ):
+            if lines_x:
+                traces.append(
+                    {
+                        "type": "scatter",
+                        "x": lines_x,
+                        "y": lines_y,
+                        "mode": "lines",
+                        "hoverinfo": "skip",
+                        "showlegend": False,
+                        "line": {"color": "#9a9a9a", "width": 1, "dash": dash},
+                        "xaxis": x_name,
+                        "yaxis": y_name,
+                    }
+                )
         traces.append({**_points(own, category, timeline), "xaxis": x_name, "yaxis": y_name})
         for claim in own:
-            if claim["status"] == "official_retracted" and claim["scope_place_id"] == NATIONWIDE:
+            if claim["status"] == "official_retracted" and not claim["partial"]:
                 annotations.append(
                     {
                         "x": timeline.x(claim["day"]),
@@ -228,6 +292,7 @@ def casualty_figure(
     shown_groups = list(dict.fromkeys(claim["group_id"] for claim in visible if claim["selected"]))
     statuses = [status for status in charts.STATUS_SYMBOLS if any(c["status"] == status for c in visible)]
     traces += charts.legend_traces(shown_groups, group_labels, statuses)
+    traces += mark_legend_traces(visible)
     top = top_margin(milestone_labels)
     layout.update(
         {
@@ -301,8 +366,9 @@ STATUS_ORDER = {status: order for order, status in enumerate(charts.STATUS_SYMBO
 
 
 def _points(claims: list[dict], category: str, timeline: Timeline) -> dict:
-    """One panel's claims as one trace, each point shaped by its status: Plotly's time to draw grows with the
-    number of traces. The points go in the order of the statuses, so later kinds are drawn on top, as before."""
+    """One panel's claims as one trace, each point shaped by its status (a repeat by its own symbol) and sized by
+    its coverage (partial counts small): Plotly's time to draw grows with the number of traces. The points go in
+    the order of the statuses, so later kinds are drawn on top, as before."""
     claims = sorted(claims, key=lambda claim: STATUS_ORDER[claim["status"]])
     colours = [charts.claim_colour(claim) for claim in claims]
     ranges = [float(claim["value_high"]) - float(claim["value_low"]) for claim in claims]
@@ -314,11 +380,10 @@ def _points(claims: list[dict], category: str, timeline: Timeline) -> dict:
         "showlegend": False,
         "name": CATEGORY_TITLES[category],
         "customdata": [claim["report_id"] for claim in claims],
-        # Figures for one city or region are drawn smaller than nationwide ones.
         "marker": {
-            "symbol": [charts.STATUS_SYMBOLS[claim["status"]] for claim in claims],
+            "symbol": [point_symbol(claim) for claim in claims],
             "color": colours,
-            "size": [11 if claim["scope_place_id"] == NATIONWIDE else 6 for claim in claims],
+            "size": [PARTIAL_SIZE if claim["partial"] else NATIONAL_SIZE for claim in claims],
             "opacity": [charts.claim_opacity(claim) for claim in claims],
             "line": {"width": 2, "color": colours},
         },
@@ -333,6 +398,34 @@ def _points(claims: list[dict], category: str, timeline: Timeline) -> dict:
         "hovertext": [claim["hover"] for claim in claims],
         "hoverinfo": "text",
     }
+
+
+def point_symbol(claim: dict) -> str:
+    """A repeat is never drawn as a claim of its own kind: it has its own symbol, whatever its status."""
+    return REPEAT_SYMBOL if pd.notna(claim["repeats_report_id"]) else charts.STATUS_SYMBOLS[claim["status"]]
+
+
+def mark_legend_traces(claims: list[dict]) -> list[dict]:
+    """Keys for the marks that are not statuses: repeats and partial counts, when the chart draws any."""
+    marks = []
+    if any(pd.notna(claim["repeats_report_id"]) for claim in claims):
+        marks.append(("Repeat of an earlier figure (dotted line to it)", REPEAT_SYMBOL, NATIONAL_SIZE))
+    if any(claim["partial"] for claim in claims):
+        marks.append(
+            ("Small: partial count (one city or region, hospitals only, one incident…)", "circle", PARTIAL_SIZE)
+        )
+    return [
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "name": name,
+            "legendgroup": "status",
+            "marker": {"symbol": symbol, "color": "#555555", "size": size, "line": {"width": 2, "color": "#555555"}},
+        }
+        for name, symbol, size in marks
+    ]
 
 
 def milestones(dataset: Dataset) -> pd.DataFrame:

@@ -84,7 +84,7 @@ def render(descriptor: dict) -> str:
         "",
         "## Dates and times",
         "",
-        f"The study window runs from {window['start']} to {window['end']}; later official reports are kept up to "
+        f"The study window runs from {window['start']} to {window['end']}; figures and reports made public later are kept up to "
         f"{window['later_reports_until']}. {window['timezone']}",
         "",
         "## Boundary layers",

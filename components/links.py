@@ -3,7 +3,7 @@
 Parameters (all optional; a missing one means its default):
     actor   an actor group's label, repeatable       ?actor=United+States&actor=Opposition
     dates   first and last day of the window (ISO)   ?dates=2022-01-05&dates=2022-01-10
-    later   include official reports after the window (`true` by default)   ?later=false
+    later   include figures and reports made public after the window (`true` by default)   ?later=false
     q       quote search text                        ?q=terrorists
     sources, dictionary   open the list of sources the view uses, or the data dictionary   ?sources=true
 

@@ -22,6 +22,12 @@ def make_mini_package(target: Path) -> Path:
     return target
 
 
+def quotes_shown(dataset):
+    """The quotes the page shows as rows: every quote but the variants, which travel with their originals."""
+    quotes = dataset["quotes"]
+    return quotes[quotes["variant_of_quote_id"].isna()]
+
+
 def run_validate(package: Path | str) -> subprocess.CompletedProcess:
     """`python -m components.dataset validate PACKAGE`, as an operator runs it, from the repository root."""
     return subprocess.run(

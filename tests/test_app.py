@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from components import map_kazakhstan, plotly_view
 from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
-from tests.conftest import ROOT, run_validate
+from tests.conftest import ROOT, quotes_shown, run_validate
 from tests.test_validation import CASES
 
 APP = str(ROOT / "dashboard.py")
@@ -98,7 +98,7 @@ def test_default_page_draws_every_view(dataset: Dataset) -> None:
     assert {"csto-arcs", "events-unknown-deaths"} <= {item["id"] for item in national["layers"]}
     assert layer(city, "almaty-districts")
     assert len(figures(app)) == 2
-    quotes = len(dataset["quotes"])
+    quotes = len(quotes_shown(dataset))
     assert caption_with(app, "quotes").startswith(f"{quotes} of {quotes} quotes")
     assert len(app.dataframe[0].value) == quotes
     assert len(app.get("download_button")) == 5
@@ -109,8 +109,9 @@ def test_actor_filter_from_the_url_changes_every_view(dataset: Dataset) -> None:
     app = run_app({"actor": label})
     assert not app.exception and not app.warning
     assert app.multiselect[0].value == [label]
-    us_quotes = dataset["quotes"]["speaker_actor_id"].map(dataset["actors"].set_index("actor_id")["group_id"]) == "us"
-    assert caption_with(app, "quotes").startswith(f"{us_quotes.sum()} of {len(dataset['quotes'])} quotes")
+    shown = quotes_shown(dataset)
+    us_quotes = shown["speaker_actor_id"].map(dataset["actors"].set_index("actor_id")["group_id"]) == "us"
+    assert caption_with(app, "quotes").startswith(f"{us_quotes.sum()} of {len(shown)} quotes")
     assert set(app.dataframe[0].value["actor_group"]) == {label}
     assert "0 of" in caption_with(app, "casualty, detention and crowd figures")
     assert any("No events or contingent movements" in info.value for info in app.info)
@@ -152,7 +153,7 @@ def test_closed_panels_send_nothing_and_a_link_opens_them(dataset: Dataset) -> N
     labels = [expander.label for expander in closed.expander]
     sources_label = next(label for label in labels if label.startswith("Sources used by this view"))
     assert "Data dictionary" in labels
-    assert [len(frame.value) for frame in closed.dataframe] == [len(dataset["quotes"])], "only the quote grid"
+    assert [len(frame.value) for frame in closed.dataframe] == [len(quotes_shown(dataset))], "only the quote grid"
     (corrections,) = (table_rows(block.proto.body) for block in closed.get("html") if "<table" in block.proto.body)
     assert [row["Correction"].split()[0] for row in corrections] == list(dataset["corrections"]["correction_id"])
     assert all(row["Sources"] for row in corrections), "every correction names its sources"

@@ -32,7 +32,7 @@ from components import (
     quote_table,
 )
 from components.dataset import Dataset
-from tests.conftest import DATA_DIR
+from tests.conftest import DATA_DIR, quotes_shown
 
 ALL = filters.Selection()
 
@@ -238,8 +238,12 @@ def test_arc_width_uses_official_figures_before_media_ones(dataset: Dataset) -> 
     figures = map_kazakhstan.reference_figures(dataset).set_index("contributor")
     claims = dataset["force_deployments"]
     assert figures.loc["ARM", "status"] == "official"
-    assert figures.loc["RUS", "status"] == "media", "no official Russian figure exists"
-    assert not (claims[(claims["contributor"] == "RUS")]["status"] == "official").any()
+    russia = claims[claims["contributor"] == "RUS"]
+    assert not (russia["status"] == "official").any() and (russia["status"] == "media_outlier").all()
+    assert figures.loc["RUS", "status"] == "upper_bound", (
+        "no supported Russian figure: the whole force's total bounds it"
+    )
+    assert figures.loc["RUS", "personnel"] == figures.loc["CSTO", "personnel"]
 
 
 def test_kazakhstan_deck_draws_offline_with_a_plain_text_tooltip(dataset: Dataset, lookup) -> None:
@@ -304,20 +308,25 @@ def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, prepared) -
     assert marker_points(figure) == numbered
     hovers = " ".join(text for trace in figure.data if trace.hovertext is not None for text in trace.hovertext)
     assert "“164 dead”" in hovers and "Official figure, retracted" in hovers
-    statuses = dataset["casualty_reports"].set_index("report_id")["status"]
+    claims = dataset["casualty_reports"].set_index("report_id")
     drawn = [
         (report, symbol)
         for trace in figure.data
         if trace.mode == "markers" and trace.customdata is not None
         for report, symbol in zip(trace.customdata, trace.marker.symbol, strict=True)
     ]
-    assert drawn and all(symbol == charts.STATUS_SYMBOLS[statuses[report]] for report, symbol in drawn)
+    expected = {
+        report: casualty_chart.REPEAT_SYMBOL
+        if pd.notna(claim["repeats_report_id"])
+        else charts.STATUS_SYMBOLS[claim["status"]]
+        for report, claim in claims.iterrows()
+    }
+    assert drawn and all(symbol == expected[report] for report, symbol in drawn), "repeats have their own symbol"
     assert charts.STATUS_SYMBOLS["official_retracted"] in {symbol for _, symbol in drawn}
     labels = [annotation.text for annotation in figure.layout.annotations]
     assert {"CSTO request", "Shoot-without-warning order", "CSTO withdrawal begins"} <= set(labels)
-    claims = dataset["casualty_reports"]
-    retracted = claims[(claims["status"] == "official_retracted") & (claims["scope_place_id"] == "kazakhstan")]
-    assert labels.count("retracted") == len(retracted) >= 1, "retracted nationwide figures are labelled"
+    retracted = claims[(claims["status"] == "official_retracted") & (claims["scope"] == "national")]
+    assert labels.count("retracted") == len(retracted) >= 1, "retracted national figures are labelled"
 
 
 def test_casualty_chart_dims_claims_outside_the_selection(dataset: Dataset, prepared) -> None:
@@ -398,8 +407,8 @@ def test_quotes_filtered_by_group_date_and_search(dataset: Dataset) -> None:
     frame = quote_table.quotes_frame(dataset)
     us = quote_table.filter_quotes(frame, filters.Selection(groups=("us",)))
     groups = groups_of(dataset)
-    assert len(us) == sum(groups[a] == "us" for a in dataset["quotes"]["speaker_actor_id"])
-    assert set(us["speaker"]) >= {"Antony Blinken"}
+    assert len(us) == sum(groups[a] == "us" for a in quotes_shown(dataset)["speaker_actor_id"])
+    assert set(us["speaker"]) >= {"Antony Blinken", "BBC News, reporting Antony Blinken"}
     found = quote_table.filter_quotes(frame, filters.Selection(search="russians house"))
     assert "Q52" in set(found["quote_id"])
     none = quote_table.filter_quotes(frame, filters.Selection(search="zzqqxx"))
