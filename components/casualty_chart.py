@@ -1,11 +1,12 @@
 """Every reported casualty, detention and crowd figure over time, by who claimed it.
 
-One panel per category; each claim is a point at the date it was made public, coloured by the
-claimant's group and shaped by its status. A thin line joins each claim to the earlier claim it
-revises, so the path of the official toll (including the retracted 164) can be read.
-Later reports (after the study window) sit to the right of it, past a shaded break, on a compressed time scale of
-their own: each panel has one x axis for both (Timeline), which Plotly draws in about three quarters of the time
-that two columns of panels took.
+The death toll leads, full width: the official national toll as a dark line, every other count around it. The
+other measures follow as small panels in a grid (four across on a desktop, two on a phone), each with its own date
+labels, so that the whole chart fits a desktop screen. Each claim is a point at the date it was made public,
+coloured by the claimant's group and shaped by its status; partial counts (a city, hospitals only…) are small, and a
+repeat of an earlier figure has its own mark. A thin line joins each claim to the earlier claim it revises.
+Later reports (after the study window) sit to the right, past a shaded break, on a compressed time scale of their
+own: each panel has one x axis for both (Timeline).
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ CATEGORY_TITLES = {
     "participants": "People at the protests",
     "attackers": "“Attackers” (a claimant’s label)",
 }
-PANEL_HEIGHT = 170
+LEAD = "deaths_total"
+LEAD_TITLE = "Deaths: the official national toll, and every other count"
+OFFICIAL_TOLL_LABEL = "Official national toll"
 HEADROOM = 1.15  # each panel's value axis reaches this far above its largest figure
-TOP_MARGIN, BOTTOM_MARGIN = 100, 30  # the milestones' labels above; the legend pushes the bottom down itself
-MILESTONE_LINE = 15  # pixels between the lines of milestone labels
+TOP_MARGIN, BOTTOM_MARGIN = 60, 30  # the milestones' labels above; the legend pushes the bottom down itself
+MILESTONE_BASE, MILESTONE_LINE = 6, 15  # pixels above the lead panel to the first milestone label; between lines
+LEGEND_ROOM = 40  # pixels between the last row's date labels and the legend
 
 
 NATIONAL = "national"
@@ -164,10 +168,10 @@ class Timeline:
             return float((day - self.start).days)
         return self.later_left + (day - self.later_from).days * self.scale
 
-    def axis(self) -> dict:
-        """Range and ticks: every other selected day, and up to three month starts among the later reports (more
-        would collide at desktop width)."""
-        days = [self.start + timedelta(days=offset) for offset in range(0, int(self.window_right) + 1, 2)]
+    def axis(self, step: int = 2, months_shown: int = 3) -> dict:
+        """Range and ticks: every `step`-th selected day, and up to `months_shown` month starts among the later
+        reports (more would collide)."""
+        days = [self.start + timedelta(days=offset) for offset in range(0, int(self.window_right) + 1, step)]
         values, texts = [self.x(day) for day in days], [f"{day:%-d %b}" for day in days]
         if self.later_from is not None:
             months = []
@@ -176,27 +180,39 @@ class Timeline:
                 if self.later_from + timedelta(days=15) <= month <= self.later_to - timedelta(days=15):
                     months.append(month)  # not at the very edges, where a label would be cut off
                 month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-            for month in months[:: -(-len(months) // 3)]:
+            for month in months[:: -(-len(months) // months_shown)] if months_shown else []:
                 values.append(self.x(month))
                 texts.append(f"{month:%b %Y}")
         return {"type": "linear", "range": [-self.PAD, self.right], "tickvals": values, "ticktext": texts}
 
-    def break_band(self, bottom: float, top: float) -> dict | None:
-        """A shaded band down every panel where the time scale breaks, or None without later reports."""
+    def break_band(self, x_axis: str, y_axis: str) -> dict | None:
+        """A shaded band down one panel where the time scale breaks, or None without later reports."""
         if self.later_from is None:
             return None
         return {
             "type": "rect",
-            "xref": "x",
-            "yref": "paper",
+            "xref": x_axis,
+            "yref": f"{y_axis} domain",
             "x0": self.window_right,
             "x1": self.later_left,
-            "y0": bottom,
-            "y1": top,
+            "y0": 0,
+            "y1": 1,
             "layer": "below",
             "line": {"width": 0},
             "fillcolor": "rgba(136, 136, 136, 0.15)",
         }
+
+
+SHORT_TITLES = {  # the small panels' titles: a phone's panel is about 150 pixels wide
+    "deaths_security_forces": "Security forces killed",
+    "deaths_attackers": "Killed as “attackers”",
+    "deaths_civilians": "Civilians killed",
+    "injured": "Injured or treated",
+    "injured_security_forces": "Security forces injured",
+    "detained": "Detained",
+    "participants": "People at the protests",
+    "attackers": "Said to be “attackers”",
+}
 
 
 def casualty_figure(
@@ -206,11 +222,12 @@ def casualty_figure(
     group_labels: dict[str, str],
     narrow: bool = False,
 ) -> dict:
-    """The chart for a selection, as the plain spec Plotly draws (charts.py); claims outside it stay, dimmed. On a
-    narrow screen (a phone) each milestone's label has a line of its own above the panels.
+    """The chart for a selection, as the plain spec Plotly draws (charts.py); claims outside it stay, dimmed. The
+    death toll leads, full width, with the milestones; the other measures follow in a grid of small panels. On a
+    narrow screen (a phone) the grid is two across and each milestone's label has a line of its own.
 
     The figure is assembled as one spec (axes, shapes and annotations laid out here) from the prepared claims,
-    rather than through make_subplots and per-panel updates, which cost over a second per rerun for nine panels.
+    rather than through make_subplots and per-panel updates, which cost over a second per rerun.
     """
     claims = mark_selected(prepared, selection)
     records = [claim for claim in claims.to_dict("records") if not pd.isna(claim["value_high"])]
@@ -221,38 +238,42 @@ def casualty_figure(
         if claim["day"] >= selection.start
         and (claim["day"] <= selection.end or (claim["day"] > selection.window_end and selection.include_later))
     ]
-    categories = [category for category in CATEGORY_TITLES if any(c["category"] == category for c in visible)]
+    present = [category for category in CATEGORY_TITLES if any(c["category"] == category for c in visible)]
+    measures = [category for category in present if category != LEAD]
     later_days = [claim["day"] for claim in visible if claim["day"] > selection.window_end]
     timeline = Timeline(selection.start, selection.end, selection.window_end, later_days)
-    rows = max(len(categories), 1)
-    panel = Panels(rows)
+    grid = Grid(len(measures), narrow)
 
     traces: list[dict] = []
     annotations: list[dict] = []
+    shapes: list[dict] = []
     layout: dict = {}
-    x_axis = timeline.axis()
-    for row, category in enumerate(categories, start=1):
+    panels = ([LEAD] if LEAD in present else []) + measures
+    for category in panels:
+        index = 0 if category == LEAD else measures.index(category) + 1
         own = [claim for claim in visible if claim["category"] == category]
-        top = max(float(claim["value_high"]) for claim in own) * HEADROOM
-        annotations.append(panel.title(row, CATEGORY_TITLES[category]))
-        x_name, y_name = panel.axes(row)
-        layout[panel.layout_key(x_name)] = {
-            **x_axis,
+        x_name, y_name = grid.axes(index)
+        x_domain, y_domain = grid.domain(index)
+        lead = category == LEAD
+        layout[grid.layout_key(x_name)] = {
+            **timeline.axis(*grid.ticks(lead)),
+            "domain": x_domain,
             "anchor": y_name,
-            "showticklabels": row == len(categories),
             "automargin": False,
+            "tickfont": {"size": 12 if lead else 10},
         }
-        layout[panel.layout_key(y_name)] = {
-            "range": [0, top],
-            "domain": panel.y_domain(row),
+        layout[grid.layout_key(y_name)] = {
+            "range": [0, max(float(claim["value_high"]) for claim in own) * HEADROOM],
+            "domain": y_domain,
             "anchor": x_name,
-            "tickformat": ",d",
+            "tickformat": ",d" if lead else "~s",
+            "nticks": 6 if lead else 4,
             "automargin": False,
+            "tickfont": {"size": 12 if lead else 10},
         }
-        for (lines_x, lines_y), dash in (
-            (revision_segments(own, timeline), "solid"),
-            (repeat_segments(own, timeline), "dot"),
-        ):
+        annotations.append(grid.title(index, LEAD_TITLE if lead else SHORT_TITLES[category], narrow))
+        links = ((revision_segments(own, timeline), "solid"), (repeat_segments(own, timeline), "dot"))
+        for (lines_x, lines_y), dash in links:
             if lines_x:
                 traces.append(
                     {
@@ -267,6 +288,11 @@ def casualty_figure(
                         "yaxis": y_name,
                     }
                 )
+        if lead:
+            toll, label = official_toll(own, timeline)
+            if toll:
+                traces.append({**toll, "xaxis": x_name, "yaxis": y_name})
+                annotations.append({**label, "xref": x_name, "yref": y_name})
         traces.append({**_points(own, category, timeline), "xaxis": x_name, "yaxis": y_name})
         for claim in own:
             if claim["status"] == "official_retracted" and not claim["partial"]:
@@ -276,31 +302,37 @@ def casualty_figure(
                         "y": float(claim["value_high"]),
                         "xref": x_name,
                         "yref": y_name,
-                        "text": "retracted",
+                        "text": "withdrawn",
                         "showarrow": False,
-                        "xanchor": "left",
-                        "xshift": 9,
-                        "font": {"size": 11, "color": "#888888"},
+                        "xanchor": "right",  # to the left: a repeat's dotted line may run right from it
+                        "xshift": -9,
+                        "font": {"size": 11, "color": "#767676"},
                     }
                 )
-    plot_height = PANEL_HEIGHT * rows + 50  # the panels and the gaps between them
-    shapes, milestone_labels = _milestones(milestones, selection, panel, timeline, narrow)
-    annotations += milestone_labels
-    band = timeline.break_band(*panel.span())
-    if band:
-        shapes.append(band)
+        band = timeline.break_band(x_name, y_name)
+        if band:
+            shapes.append(band)
+    milestone_lines, milestone_labels = _milestones(milestones, selection, timeline, narrow)
+    if LEAD in present:
+        shapes += milestone_lines
+        annotations += milestone_labels
     shown_groups = list(dict.fromkeys(claim["group_id"] for claim in visible if claim["selected"]))
     statuses = [status for status in charts.STATUS_SYMBOLS if any(c["status"] == status for c in visible)]
     traces += charts.legend_traces(shown_groups, group_labels, statuses)
     traces += mark_legend_traces(visible)
-    top = top_margin(milestone_labels)
+    top = top_margin(milestone_labels if LEAD in present else [])
     layout.update(
         {
-            "height": plot_height + top + BOTTOM_MARGIN,
+            "height": grid.height + top + BOTTOM_MARGIN,
             # Fixed margins wide enough for the tick labels (charts.label_margin), not Plotly's automargin.
             "margin": {"l": tick_label_margin(visible), "r": 10, "t": top, "b": BOTTOM_MARGIN},
-            # Below the date labels, which a narrow screen turns upright: 85 pixels under the panels.
-            "legend": {"orientation": "h", "y": -85 / plot_height, "yanchor": "top", "x": 0, "font": {"size": 12}},
+            "legend": {
+                "orientation": "h",
+                "y": -LEGEND_ROOM / grid.height,
+                "yanchor": "top",
+                "x": 0,
+                "font": {"size": 12},
+            },
             "hovermode": "closest",
             "font": charts.FONT,
             "annotations": annotations,
@@ -310,6 +342,43 @@ def casualty_figure(
     return {"data": traces, "layout": layout}
 
 
+def official_toll(claims: list[dict], timeline: Timeline) -> tuple[dict | None, dict | None]:
+    """The official national toll as it stood over time: a dark step line through the national official figures
+    (not withdrawn, not repeats), and its label, under the line's first step, where no claim is drawn."""
+    steps = sorted(
+        (claim for claim in claims if claim["status"] == "official" and not claim["partial"] and is_new(claim)),
+        key=lambda claim: claim["day"],
+    )
+    if not steps:
+        return None, None
+    line = {
+        "type": "scatter",
+        "x": [timeline.x(claim["day"]) for claim in steps],
+        "y": [float(claim["value_high"]) for claim in steps],
+        "mode": "lines",
+        "line": {"color": "#333333", "width": 2.5, "shape": "hv"},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "name": OFFICIAL_TOLL_LABEL,
+    }
+    label = {
+        "x": timeline.x(steps[0]["day"]),
+        "y": float(steps[0]["value_high"]),
+        "text": OFFICIAL_TOLL_LABEL,
+        "showarrow": False,
+        "xanchor": "left",
+        "yanchor": "top",
+        "xshift": 6,
+        "yshift": -6,
+        "font": {"size": 12, "color": "#333333"},
+    }
+    return line, label
+
+
+def is_new(claim: dict) -> bool:
+    return pd.isna(claim["repeats_report_id"])
+
+
 def top_margin(milestone_labels: list[dict]) -> int:
     """Room above the panels for the milestones' labels: the highest label's shift and a line of text."""
     highest = max((label["yshift"] for label in milestone_labels), default=0)
@@ -317,48 +386,72 @@ def top_margin(milestone_labels: list[dict]) -> int:
 
 
 def tick_label_margin(claims: list[dict]) -> int:
-    """Room for the widest value-axis label: no tick exceeds the largest value plus the headroom."""
-    largest = max((float(claim["value_high"]) * HEADROOM for claim in claims), default=0)
-    return charts.label_margin([f"{int(largest):,}"])
+    """Room for the lead panel's widest value label: no tick exceeds the largest value plus the headroom. The small
+    panels' labels are short (SI: "16k") and sit in the gaps between them."""
+    deaths = [float(claim["value_high"]) * HEADROOM for claim in claims if claim["category"] == LEAD]
+    return charts.label_margin([f"{int(max(deaths, default=0)):,}", "16k"])
 
 
-class Panels:
-    """Axis names and domains for a column of `rows` panels, the first at the top."""
+class Grid:
+    """Where each panel sits, laid out in pixels and given to Plotly as fractions of the plot area: the lead panel
+    full width at the top, then the other measures `columns` across, each with its title above and its date labels
+    below."""
 
-    GAP_Y = 0.045
+    LEAD_HEIGHT, NARROW_LEAD_HEIGHT = 280, 220
+    PANEL_HEIGHT = 110
+    TITLE_ROOM, TICK_ROOM = 26, 30
+    GAP_X, NARROW_GAP_X = 0.06, 0.14  # room for the small panels' value labels
 
-    def __init__(self, rows: int):
-        self.rows = rows
+    def __init__(self, measures: int, narrow: bool):
+        self.columns = 2 if narrow else 4
+        self.rows = -(-measures // self.columns)
+        self.narrow = narrow
+        self.lead_height = self.NARROW_LEAD_HEIGHT if narrow else self.LEAD_HEIGHT
+        self.gap = self.NARROW_GAP_X if narrow else self.GAP_X
+        self.row_height = self.TITLE_ROOM + self.PANEL_HEIGHT + self.TICK_ROOM
+        self.height = self.lead_height + self.TICK_ROOM + self.rows * self.row_height
 
     @staticmethod
-    def axes(row: int) -> tuple[str, str]:
-        suffix = "" if row == 1 else str(row)
+    def axes(index: int) -> tuple[str, str]:
+        suffix = "" if index == 0 else str(index + 1)
         return f"x{suffix}", f"y{suffix}"
 
     @staticmethod
     def layout_key(axis: str) -> str:
         return f"{axis[0]}axis{axis[1:]}"
 
-    def y_domain(self, row: int) -> list[float]:
-        height = (1 - self.GAP_Y * (self.rows - 1)) / self.rows
-        top = 1 - (row - 1) * (height + self.GAP_Y)
-        return [max(top - height, 0.0), top]
+    def domain(self, index: int) -> tuple[list[float], list[float]]:
+        """x and y domains of panel `index` (0: the lead)."""
+        if index == 0:
+            return [0.0, 1.0], [1 - self.lead_height / self.height, 1.0]
+        row, column = divmod(index - 1, self.columns)
+        top = self.lead_height + self.TICK_ROOM + row * self.row_height + self.TITLE_ROOM
+        width = (1 - self.gap * (self.columns - 1)) / self.columns
+        left = column * (width + self.gap)
+        return [left, left + width], [1 - (top + self.PANEL_HEIGHT) / self.height, 1 - top / self.height]
 
-    def span(self) -> tuple[float, float]:
-        """The bottom of the lowest panel and the top of the highest, in paper coordinates."""
-        return self.y_domain(self.rows)[0], self.y_domain(1)[1]
+    def ticks(self, lead: bool) -> tuple[int, int]:
+        """(every how many days a date label, how many month labels among the later reports)."""
+        if lead:
+            return (3, 2) if self.narrow else (2, 3)
+        return (9, 1) if self.narrow else (6, 1)
 
-    def title(self, row: int, text: str) -> dict:
+    def title(self, index: int, text: str, narrow: bool) -> dict:
+        """The panel's title, above it at its left edge (the lead's inside its top left corner, where the smallest
+        and earliest counts leave room, since the milestones' labels take the space above it)."""
+        x_domain, y_domain = self.domain(index)
+        inside = index == 0
         return {
             "text": text,
-            "x": 0.5,
-            "y": self.y_domain(row)[1],
+            "x": x_domain[0] + (0.01 if inside else 0),
+            "y": y_domain[1],
             "xref": "paper",
             "yref": "paper",
-            "xanchor": "center",
-            "yanchor": "bottom",
+            "xanchor": "left",
+            "yanchor": "top" if inside else "bottom",
+            "yshift": -4 if inside else 2,
             "showarrow": False,
-            "font": {"size": 14},
+            "font": {"size": 14 if inside else (11 if narrow else 12)},
         }
 
 
@@ -435,16 +528,14 @@ def milestones(dataset: Dataset) -> pd.DataFrame:
 
 
 def _milestones(
-    milestones: pd.DataFrame, selection: Selection, panel: Panels, timeline: Timeline, narrow: bool = False
+    milestones: pd.DataFrame, selection: Selection, timeline: Timeline, narrow: bool = False
 ) -> tuple[list[dict], list[dict]]:
-    """A dotted line down the panels at each milestone event in the window, labelled above the top panel. One line
-    spans every row (the rows share their dates), rather than one per panel: a ninth of the shapes to draw.
+    """A dotted line down the lead panel at each milestone event in the window, labelled above it.
 
     Labels take turns on three lines, centred on their dates. On a phone a day is a few pixels wide, so each label
     has a line of its own, running right from its date in the left half of the chart and left from it in the
     right half, so that it stays inside the chart."""
     shapes, labels = [], []
-    bottom, top = panel.span()
     shown = 0
     for index, (_, event) in enumerate(milestones.iterrows()):
         day = event["date"].date()
@@ -460,11 +551,11 @@ def _milestones(
             {
                 "type": "line",
                 "xref": "x",
-                "yref": "paper",
+                "yref": "y domain",
                 "x0": x,
                 "x1": x,
-                "y0": bottom,
-                "y1": top,
+                "y0": 0,
+                "y1": 1,
                 "layer": "below",
                 "line": {"width": 1, "dash": "dot", "color": "#888888"},
             }
@@ -473,7 +564,7 @@ def _milestones(
             {
                 "x": x,
                 "y": 1,
-                "yshift": 28 + MILESTONE_LINE * line,
+                "yshift": MILESTONE_BASE + MILESTONE_LINE * line,
                 "xref": "x",
                 "yref": "paper",
                 "text": charts.escape_plotly(event["milestone"]),

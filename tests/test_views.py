@@ -289,7 +289,7 @@ def test_on_a_phone_each_milestone_label_has_a_line_of_its_own_inside_the_chart(
     wide, narrow = casualty(dataset, prepared, ALL), casualty(dataset, prepared, ALL, narrow=True)
 
     def milestone_labels(figure: go.Figure) -> list:
-        return [note for note in figure.layout.annotations if note.yref == "paper" and note.yshift is not None]
+        return [note for note in figure.layout.annotations if note.xref == "x" and note.yref == "paper"]
 
     labels = milestone_labels(narrow)
     assert len(labels) == len(milestone_labels(wide)) >= 5
@@ -299,7 +299,8 @@ def test_on_a_phone_each_milestone_label_has_a_line_of_its_own_inside_the_chart(
     assert all((note.xanchor == "left") == (note.x < middle) for note in labels), "each runs towards the chart"
     highest = max(note.yshift for note in labels)
     assert narrow.layout.margin.t >= highest + 15 > wide.layout.margin.t, "the top margin holds every line"
-    assert narrow.layout.height - narrow.layout.margin.t == wide.layout.height - wide.layout.margin.t
+    columns = {len({f.layout[key].domain[0] for key in f.layout if key.startswith("xaxis")}) for f in (wide, narrow)}
+    assert columns == {4, 2}, "the small panels sit four across on a desktop, two on a phone"
 
 
 def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, prepared) -> None:
@@ -326,7 +327,7 @@ def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, prepared) -
     labels = [annotation.text for annotation in figure.layout.annotations]
     assert {"CSTO request", "Shoot-without-warning order", "CSTO withdrawal begins"} <= set(labels)
     retracted = claims[(claims["status"] == "official_retracted") & (claims["scope"] == "national")]
-    assert labels.count("retracted") == len(retracted) >= 1, "retracted national figures are labelled"
+    assert labels.count("withdrawn") == len(retracted) >= 1, "withdrawn national figures are labelled"
 
 
 def test_casualty_chart_dims_claims_outside_the_selection(dataset: Dataset, prepared) -> None:
@@ -382,11 +383,16 @@ def test_casualty_chart_places_later_reports_past_a_break_in_date_order(dataset:
     assert all(x == (day - pd.Timestamp("2022-01-03")).days for day, x in positions if x in in_window)
     ordered = sorted(positions)
     assert all(a[1] <= b[1] for a, b in itertools.pairwise(ordered)), "x follows the date"
-    (band,) = [shape for shape in figure.layout.shapes if shape.type == "rect"]
+    bands = [shape for shape in figure.layout.shapes if shape.type == "rect"]
+    panels = [key for key in figure.layout if key.startswith("xaxis")]
+    assert len(bands) == len(panels), "a break in every panel"
+    (band,) = [shape for shape in bands if shape.xref == "x"]
     assert max(in_window) < band.x0 < band.x1 < min(later)
     axis = figure.layout.xaxis
     assert axis.ticktext[0] == "3 Jan" and "Feb 2022" in axis.ticktext and axis.range[1] > max(later)
-    assert all(figure.layout[key].tickvals == axis.tickvals for key in figure.layout if key.startswith("xaxis"))
+    panels = [figure.layout[key] for key in figure.layout if key.startswith("xaxis")]
+    assert all(panel.range == axis.range and set(panel.tickvals) <= set(axis.tickvals) for panel in panels)
+    assert all(len(panel.tickvals) >= 3 for panel in panels), "every panel labels its own dates"
 
 
 def test_force_chart_labels_announced_and_deployed(dataset: Dataset, names, lookup) -> None:
