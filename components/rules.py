@@ -452,6 +452,47 @@ def seed_map_problems(tables: Tables) -> list[Problem]:
     return problems
 
 
+STATE_ONLY = ("state_controlled", "propaganda")
+NO_INDEPENDENT_REPORT = "no independent report was found"
+
+
+def state_only_problems(tables: Tables) -> list[Problem]:
+    """What the page states as fact (an event's summary, a place's coordinate, a contingent's movement) rests on
+    at least one source that is neither state-controlled nor propaganda, unless the row is marked as a claim: an
+    event with `account` `claimed`, or a place or movement whose notes say that no independent report was found."""
+    sources = by_id(tables["sources"], "source_id")
+    stated = [
+        (
+            tables["events"],
+            lambda row: row["account"] != "claimed",
+            "or set `account` to `claimed` and name the claimant in `summary`",
+        ),
+        (
+            tables["places"],
+            lambda row: row["latitude"] != "" and NO_INDEPENDENT_REPORT not in row["notes"],
+            f"or say in `notes` that {NO_INDEPENDENT_REPORT}",
+        ),
+        (
+            tables["contingent_movements"],
+            lambda row: NO_INDEPENDENT_REPORT not in row["notes"],
+            f"or say in `notes` that {NO_INDEPENDENT_REPORT}",
+        ),
+    ]
+    problems = []
+    for table, states_fact, remedy in stated:
+        for line, row in table.rows:
+            ids = [source_id for source_id in row["source_ids"].split(";") if source_id]
+            if not states_fact(row) or any(sources[i]["outlet_control"] not in STATE_ONLY for i in ids):
+                continue
+            cited = ", ".join(f"{i} ({sources[i]['outlet_control'].replace('_', '-')})" for i in ids)
+            message = (
+                f"stated as fact but cites only state-controlled or propaganda sources: {cited}; "
+                f"cite an independent source, {remedy}"
+            )
+            problems.append(Problem(table.file, line, "source_ids", message))
+    return problems
+
+
 def all_rule_problems(tables: Tables, descriptor: dict, layers: dict[str, dict]) -> list[Problem]:
     countries = country_geometries(layers.values())
     rules: list[Callable[[], list[Problem]]] = [
@@ -472,5 +513,6 @@ def all_rule_problems(tables: Tables, descriptor: dict, layers: dict[str, dict])
         lambda: force_status_problems(tables),
         lambda: quote_problems(tables),
         lambda: seed_map_problems(tables),
+        lambda: state_only_problems(tables),
     ]
     return [problem for rule in rules for problem in rule()]

@@ -63,7 +63,7 @@ CASES = {
     "wrong cell count": (
         edit("events.csv", "zas,,,S13,", "zas,,,S13,,extra"),
         "events.csv:2",
-        "has 14 cells",
+        "has 15 cells",
     ),
     "wrong type": (
         edit("force_deployments.csv", "2500,2500", "2500,about 2500"),
@@ -303,6 +303,30 @@ CASES = {
         edit("seed_map.csv", "quotes:Q01,", "quotes:Q99,"),
         "seed_map.csv:2:rows",
         "no row `Q99` in `quotes`",
+    ),
+    "event stated as fact on state media alone": (
+        edit("events.csv", "had arrived.,claimed,", "had arrived.,reported,"),
+        "events.csv:2:source_ids",
+        "cites only state-controlled or propaganda sources: S13 (state-controlled)",
+    ),
+    "coordinate resting on state media alone": (
+        edit("places.csv", "GeoNames 1526384,S197,", "GeoNames 1526384,S66,"),
+        "places.csv:3:source_ids",
+        "cites only state-controlled or propaganda sources: S66 (state-controlled)",
+    ),
+    "movement on state media alone, not marked as a claim": (
+        edit("contingent_movements.csv", "; no independent report was found.", "."),
+        "contingent_movements.csv:2:source_ids",
+        "say in `notes` that no independent report was found",
+    ),
+    "outlet control outside its list": (
+        edit(
+            "sources.csv",
+            "state_media,state_controlled,RUS,https://example.org/s13",
+            "state_media,state_owned,RUS,https://example.org/s13",
+        ),
+        "sources.csv:3:outlet_control",
+        "is not one of",
     ),
     "missing boundary file": (remove("geo/csto_countries.geojson"), "geo/csto_countries.geojson", "not found"),
     "malformed datapackage.json": (

@@ -429,9 +429,28 @@ def test_quotes_show_english_and_keep_the_original(dataset: Dataset) -> None:
     assert frame.loc["Q88", "translated"] == "Translated for this dataset"
 
 
-def test_citations_name_publisher_agency_and_date(dataset: Dataset, lookup) -> None:
-    assert lookup["S02"] == "newyorkglobe.org (BBC News), 2022-01-08"
+def test_citations_name_the_original_publisher_first_then_the_copy_and_date(dataset: Dataset, lookup) -> None:
+    assert lookup["S02"] == "BBC News, via newyorkglobe.org, 2022-01-08"
+    assert lookup["S04"] == "Irish Times, 2022-01-07"
     assert citations.cite(["S02", "S04", "S06", "S07"], lookup, limit=2).endswith("and 2 more")
+
+
+def test_citations_label_state_controlled_state_funded_and_propaganda_outlets(lookup) -> None:
+    assert lookup["S12"] == "TASS (Russian state-controlled), 2022-01-10"
+    assert lookup["S23"] == "Sputnik (Russian state-controlled), via UrduPoint, 2022-01-07"
+    assert lookup["S95"] == "RFE/RL (US state-funded), 2022-11-02"
+    assert lookup["S46"] == "RIA Novosti, via News Front (Russian propaganda outlet), 2022-01-14"
+
+
+def test_every_labelled_source_shows_its_label_in_the_citation(dataset: Dataset, lookup) -> None:
+    sources = dataset["sources"]
+    labelled = sources[sources["outlet_control"].isin(["state_controlled", "propaganda", "state_funded"])]
+    assert len(labelled) > 50
+    words = {"state_controlled": "state-controlled", "propaganda": "propaganda", "state_funded": "state-funded"}
+    unlabelled = [
+        row.source_id for row in labelled.itertuples() if words[row.outlet_control] not in lookup[row.source_id]
+    ]
+    assert unlabelled == []
 
 
 @pytest.mark.parametrize("name", ["quotes", "events", "casualty_reports", "force_deployments", "sources"])
