@@ -250,12 +250,12 @@ with charts_area:
     force_claims = loader.marked_force_claims(DATA, selection)
     claims_chart(
         "force_chart",
-        loader.force_figure(DATA, selection),
+        loader.force_figure(DATA, selection, narrow),
         force_claims,
         force_chart.claims_without_numbers(force_claims),
         "force-size claims",
-        "Filled markers are official figures, open ones media reports; triangles are media figures far from every "
-        "official one.",
+        "Each point is one claim at the date it was made public: filled markers are official figures, open ones media "
+        "reports, triangles media figures above every official figure for the whole force.",
         "No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.",
     )
 

@@ -197,8 +197,10 @@ def marked_force_claims(path: str, selection: Selection) -> pd.DataFrame:
 
 
 @per_selection
-def force_figure(path: str, selection: Selection) -> dict:
-    return force_chart.force_figure(force_claims(path), selection, filters.group_labels(load(path).dataset))
+def force_figure(path: str, selection: Selection, narrow: bool = False) -> dict:
+    dataset = load(path).dataset
+    milestones, labels = casualty_chart.milestones(dataset), filters.group_labels(dataset)
+    return force_chart.force_figure(force_claims(path), selection, labels, milestones, narrow)
 
 
 @per_selection

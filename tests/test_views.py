@@ -391,7 +391,7 @@ def test_casualty_chart_places_later_reports_past_a_break_in_date_order(dataset:
     axis = figure.layout.xaxis
     assert axis.ticktext[0] == "3 Jan" and "Feb 2022" in axis.ticktext and axis.range[1] > max(later)
     panels = [figure.layout[key] for key in figure.layout if key.startswith("xaxis")]
-    assert all(panel.range == axis.range and set(panel.tickvals) <= set(axis.tickvals) for panel in panels)
+    assert all(panel.range == axis.range for panel in panels), "every panel keeps the same time scale"
     assert all(len(panel.tickvals) >= 3 for panel in panels), "every panel labels its own dates"
 
 
