@@ -44,7 +44,7 @@ SPEC = claims_grid.GridSpec(
     },
     lead="deaths_total",
     official_label="Official national toll",
-    partial_key="Small: partial count (one city or region, hospitals only, one incident…)",
+    partial_key="Small: partial count (a city, hospitals only…)",
 )
 NATIONAL = "national"
 # How a partial count is named in its hover and table row: what it leaves out is the point.

@@ -125,7 +125,10 @@ class Timeline:
                     months.append(month)  # not at the very edges, where a label would be cut off
                 month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
             # One month: the middle one, clear of the break's edge and of the last selected day's label.
-            chosen = [months[len(months) // 2]] if months_shown == 1 and months else months[:: -(-len(months) // 3)]
+            if months_shown == 1:
+                chosen = months[len(months) // 2 :][:1]
+            else:
+                chosen = months[:: -(-len(months) // 3)] if months_shown else []
             for month in chosen:
                 values.append(self.x(month))
                 texts.append(f"{month:%b %Y}")
@@ -190,8 +193,8 @@ class Grid:
     def ticks(self, lead: bool) -> tuple[int, int]:
         """(every how many days a date label, how many month labels among the later reports)."""
         if lead:
-            return (3, 2) if self.narrow else (2, 3)
-        return 9, 1
+            return (6, 1) if self.narrow else (2, 3)
+        return (9, 0) if self.narrow else (9, 1)
 
     def title(self, index: int, text: str, narrow: bool) -> dict:
         """A small panel's title, above it at its left edge."""
@@ -241,6 +244,7 @@ def figure(
     grid = Grid(len(measures), narrow)
 
     traces: list[dict] = []
+    official_key: list[dict] = []
     annotations: list[dict] = []
     shapes: list[dict] = []
     layout: dict = {}
@@ -260,9 +264,8 @@ def figure(
             "tickfont": {"size": 12 if lead else 10},
         }
         top = max(float(claim["value_high"]) for claim in own) * HEADROOM
-        ticks = {"tickformat": ",d", "nticks": 6} if lead else {"tickvals": nice_ticks(top)}
-        if not lead:
-            ticks["ticktext"] = [si(value) for value in ticks["tickvals"]]
+        values = nice_ticks(top, 6 if lead else 4)
+        ticks = {"tickvals": values, "ticktext": [f"{value:,.0f}" if lead else si(value) for value in values]}
         layout[grid.layout_key(y_name)] = {
             "range": [0, top],
             "domain": y_domain,
@@ -293,7 +296,8 @@ def figure(
             line, label = official_line(own, timeline, spec.official_label)
             if line:
                 traces.append({**line, "xaxis": x_name, "yaxis": y_name})
-            if label:
+                official_key = line_key(line)
+            if label and not narrow:  # on a phone a day is a few pixels wide: the key names the line instead
                 annotations.append({**label, "xref": x_name, "yref": y_name})
             annotations += [{**note, "xref": x_name, "yref": y_name} for note in spec.lead_notes(own, timeline)]
         traces.append({**points(own, spec.titles[category], timeline), "xaxis": x_name, "yaxis": y_name})
@@ -309,7 +313,7 @@ def figure(
                         "showarrow": False,
                         "xanchor": "right",  # to the left: a repeat's dotted line may run right from it
                         "xshift": -9,
-                        "font": {"size": 11, "color": "#767676"},
+                        "font": {"size": 11},
                     }
                 )
         band = timeline.break_band(x_name, y_name)
@@ -322,7 +326,7 @@ def figure(
     shown_groups = list(dict.fromkeys(claim["group_id"] for claim in visible if claim["selected"]))
     statuses = [status for status in charts.STATUS_SYMBOLS if any(c["status"] == status for c in visible)]
     traces += charts.legend_traces(shown_groups, group_labels, statuses)
-    traces += mark_legend_traces(visible, spec.partial_key)
+    traces += official_key + mark_legend_traces(visible, spec.partial_key)
     top = top_margin(milestone_labels if spec.lead in present else [])
     layout.update(
         {
@@ -357,7 +361,8 @@ def official_line(claims: list[dict], timeline: Timeline, label_text: str) -> tu
         "x": [timeline.x(claim["day"]) for claim in steps],
         "y": [float(claim["value_high"]) for claim in steps],
         "mode": "lines",
-        "line": {"color": "#333333", "width": 2.5, "shape": "hv"},
+        "line": {"color": "#555555", "width": 2.5, "shape": "hv"},
+        "meta": charts.TEXT_COLOURED,
         "hoverinfo": "skip",
         "showlegend": False,
         "name": label_text,
@@ -373,9 +378,25 @@ def official_line(claims: list[dict], timeline: Timeline, label_text: str) -> tu
         "yanchor": "top",
         "xshift": 6,
         "yshift": -6,
-        "font": {"size": 12, "color": "#333333"},
+        "font": {"size": 12},
     }
     return line, label
+
+
+def line_key(line: dict) -> list[dict]:
+    """The official line's entry in the key, with the marks' kinds."""
+    return [
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "lines",
+            "name": line["name"] or "Official figure",
+            "legendgroup": "status",
+            "line": {"color": line["line"]["color"], "width": line["line"]["width"]},
+            "meta": charts.TEXT_COLOURED,
+        }
+    ]
 
 
 def top_margin(milestone_labels: list[dict]) -> int:
@@ -464,12 +485,12 @@ def edge_anchor(x: float, timeline: Timeline) -> str:
     return "left" if share < 0.1 else "right" if share > 0.9 else "center"
 
 
-def nice_ticks(top: float) -> list[float]:
-    """Two or three round values between 0 and `top`, without 0: a small panel's 0 would sit on its first date."""
-    raw = top / 4
+def nice_ticks(top: float, count: int = 4) -> list[float]:
+    """Up to `count` round values between 0 and `top`, without 0: a 0 would sit on the panel's first date."""
+    raw = top / count
     magnitude = 10 ** (len(str(int(raw))) - 1) if raw >= 1 else 1
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    return [step * n for n in range(1, 5) if step * n <= top]
+    return [step * n for n in range(1, count + 1) if step * n <= top]
 
 
 def si(value: float) -> str:
@@ -523,7 +544,7 @@ def milestone_marks(
                 "showarrow": False,
                 "xanchor": anchor,
                 "yanchor": "bottom",
-                "font": {"size": 11, "color": "#666666"},
+                "font": {"size": 11},
             }
         )
     return shapes, labels

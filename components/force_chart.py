@@ -56,7 +56,7 @@ def phase_labels(claims: list[dict], timeline: Timeline) -> list[dict]:
                 "xshift": -9,
                 "yanchor": "top" if below else "middle",
                 "yshift": -8 if below else 0,
-                "font": {"size": 12, "color": "#333333"},
+                "font": {"size": 12},
             }
         )
     return labels
@@ -66,7 +66,7 @@ SPEC = claims_grid.GridSpec(
     titles=ROWS,
     lead="CSTO",
     official_label="",  # the phases' labels name the official figures
-    partial_key="Small: another force (the CSTO's standing force, not the one sent)",
+    partial_key="Small: another force, not the one sent",
     lead_notes=phase_labels,
 )
 
