@@ -1,5 +1,6 @@
 """Kazakhstan, January 2022: the unrest and the CSTO deployment."""
 
+import time
 from functools import partial
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from components import (
     downloads,
     filters,
     force_chart,
+    headline,
     legend,
     links,
     loader,
@@ -17,6 +19,7 @@ from components import (
     plotly_view,
     quote_table,
     summaries,
+    timeline,
 )
 from components.dictionary import dictionary_rows
 
@@ -37,18 +40,97 @@ if result.dataset is None:
 
 dataset = result.dataset
 descriptor = dataset.descriptor
-st.subheader("The unrest and the Russian-led CSTO deployment", anchor=False)
 st.markdown(descriptor["x-summary"])
-st.caption(
-    f"Data version {descriptor['version']}, {descriptor['created']}. Numbers are claims: every figure shows who "
-    "made it, when, and the source that reported it."
-)
 
 # FILTERS, BOUND TO THE URL ----------------------------------------------------------------------------
 labels = filters.group_labels(dataset)
 first_day, last_day = filters.study_window(dataset)
 reading = links.read_link(
     {key: st.query_params.get_all(key) for key in st.query_params}, list(labels.values()), first_day, last_day
+)
+
+# THE RECORD AS IT STOOD ON A DAY ------------------------------------------------------------------------
+# The day is held by the control and written to the link only when the reader moves it or pauses (not while it
+# plays): the control is not bound to the URL as the filters are.
+if timeline.DAY_KEY not in st.session_state:
+    st.session_state[timeline.DAY_KEY] = reading.day
+
+
+def write_day_to_link() -> None:
+    st.session_state[timeline.PLAYING_KEY] = False
+    shown = st.session_state[timeline.DAY_KEY]
+    if shown is None:
+        st.query_params.pop(links.DAY, None)
+    else:
+        st.query_params[links.DAY] = shown.isoformat()
+
+
+def play_or_pause() -> None:
+    if st.session_state.get(timeline.PLAYING_KEY):
+        write_day_to_link()
+    else:
+        timeline.start(st.session_state, first_day, last_day, time.monotonic())
+
+
+playing = bool(st.session_state.get(timeline.PLAYING_KEY))
+day_column, play_column = st.columns([5, 1], vertical_alignment="bottom")
+day = day_column.select_slider(
+    "Show the record as it stood at the end of a day",
+    options=[None, *timeline.days(first_day, last_day)],
+    format_func=timeline.label,
+    key=timeline.DAY_KEY,
+    on_change=write_day_to_link,
+    help="Every view shows what had been made public by the end of that day: later claims, events and quotes are "
+    "left out. Play steps through 1 to 19 January, a day a second.",
+)
+play_column.button(
+    "Pause" if playing else "Play",
+    icon=":material/pause:" if playing else ":material/play_arrow:",
+    on_click=play_or_pause,
+    width="stretch",
+    help="Step through the days; pausing puts the day in the link.",
+)
+
+
+@st.fragment(run_every=timeline.STEP_SECONDS if playing else None)
+def day_player() -> None:
+    """While playing, each tick of the timer moves the day on and draws the whole page for it."""
+    if timeline.step(st.session_state, last_day, time.monotonic()):
+        if not st.session_state[timeline.PLAYING_KEY]:
+            write_day_to_link()  # the last day: playing stopped there, as a pause would
+        st.rerun(scope="app")
+
+
+day_player()
+
+# HEADLINE FIGURES ---------------------------------------------------------------------------------------
+actor_names = loader.actor_names(DATA)
+st.markdown(f"**{timeline.heading(day)}**")
+for column, today, yesterday in zip(
+    st.columns(3),
+    loader.headlines(DATA, day),
+    loader.headlines(DATA, headline.day_before(day, first_day)) if day else [None] * 3,
+    strict=True,
+):
+    with column:
+        st.metric(today.label, today.value, delta=headline.change(today, yesterday), delta_color="off", border=True)
+        st.caption(" ".join(filter(None, [today.context, today.attribution])))
+
+# WHAT IS KNOWN, AND WHAT IS NOT -------------------------------------------------------------------------
+with st.container(border=True):
+    st.markdown("**What is known, and what is not**")
+    settled, disputed = st.columns(2)
+    facts = headline.key_facts(descriptor)
+    for column, side, title in (
+        (settled, "settled", "The record settles"),
+        (disputed, "disputed", "Disputed or unproven"),
+    ):
+        column.markdown(
+            f"*{title}*\n\n" + "\n".join(f"- {headline.fact_line(text, rows)}" for text, rows in facts[side])
+        )
+st.caption(
+    f"Data version {descriptor['version']}, {descriptor['created'][:10]}. Numbers are claims: every figure shows "
+    "who made it, when, and the source that reported it."
 )
 with st.sidebar:
     st.header("Filters")
@@ -78,7 +160,9 @@ with st.sidebar:
         max_chars=links.SEARCH_MAX_CHARS,
         placeholder="a word or a name",
     )
-    share = links.share_query(chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels)
+    share = links.share_query(
+        chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels, day
+    )
     st.subheader("Share this view")
     st.caption("This link opens the page with the same filters.")
     # A plain text field: readers select and copy it, and it needs no extra script in the browser.
@@ -94,6 +178,7 @@ selection = filters.Selection(
     include_later=include_later,
     search=search[: links.SEARCH_MAX_CHARS],
     window_end=last_day,
+    day=day,
 )
 # Optional notes sit in containers of their own (or at the end of one), so a note that comes and goes never shifts
 # the elements after it: Streamlit would take those for new elements and redraw them from scratch.
@@ -107,7 +192,6 @@ st.caption(
     "Maps and the quote table show only the selection; the charts keep every claim and dim those from other "
     "actor groups, so the selected figures can be read against the whole record."
 )
-actor_names = loader.actor_names(DATA)
 
 
 def claims_chart(key: str, figure, claims, unnumbered, noun: str, how_to_read: str, none_selected: str) -> None:

@@ -236,6 +236,7 @@ def figure(
         for claim in records
         if claim["day"] >= selection.start
         and (claim["day"] <= selection.end or (claim["day"] > selection.window_end and selection.include_later))
+        and (selection.day is None or claim["day"] <= selection.day)  # not yet made public: not drawn at all
     ]
     present = [category for category in spec.titles if any(c["category"] == category for c in visible)]
     measures = [category for category in present if category != spec.lead]
@@ -319,6 +320,8 @@ def figure(
         band = timeline.break_band(x_name, y_name)
         if band:
             shapes.append(band)
+        if selection.day is not None and selection.start <= selection.day <= selection.end:
+            shapes.append(day_marker(timeline.x(selection.day), x_name, y_name))
     milestone_lines, milestone_labels = milestone_marks(milestones, selection, timeline, narrow)
     if spec.lead in present:
         shapes += milestone_lines
@@ -381,6 +384,22 @@ def official_line(claims: list[dict], timeline: Timeline, label_text: str) -> tu
         "font": {"size": 12},
     }
     return line, label
+
+
+def day_marker(x: float, x_axis: str, y_axis: str) -> dict:
+    """The chosen day: a solid line down the panel at the day's position, through that day's claims, the last
+    drawn."""
+    return {
+        "type": "line",
+        "xref": x_axis,
+        "yref": f"{y_axis} domain",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "layer": "below",
+        "line": {"width": 2, "color": "rgba(11, 83, 148, 0.55)"},
+    }
 
 
 def line_key(line: dict) -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,7 @@ from components import (
     downloads,
     filters,
     force_chart,
+    headline,
     map_almaty,
     map_kazakhstan,
     maps,
@@ -96,6 +98,11 @@ def package_zip(path: str) -> bytes:
 def actor_names(path: str) -> dict[str, str]:
     actors = load(path).dataset["actors"]
     return dict(zip(actors["actor_id"], actors["name"], strict=True))
+
+
+@st.cache_resource(show_spinner=False)
+def headlines(path: str, day: date | None) -> list[headline.Headline]:
+    return headline.headlines(load(path).dataset, day, actor_names(path), citation_lookup(path))
 
 
 @st.cache_resource(show_spinner=False)

@@ -430,25 +430,54 @@ def quote_problems(tables: Tables) -> list[Problem]:
 KINDS_WITHOUT_ROWS = {"heading", "caption"}
 
 
-def seed_map_problems(tables: Tables) -> list[Problem]:
-    """Every paragraph of the seed that says something is carried by rows that exist."""
-    seed_map = tables["seed_map"]
-    keys = {
+def record_keys(tables: Tables) -> dict[str, set[str]]:
+    """Every table's primary-key values, by table name."""
+    return {
         table.resource["name"]: {cells[table.resource["primaryKey"][0]] for _, cells in table.rows}
         for table in tables.values()
         if table.resource.get("primaryKey")
     }
+
+
+def reference_problem(item: str, keys: dict[str, set[str]]) -> str | None:
+    """What is wrong with a `table:id` reference, or None when it names a row that exists."""
+    table, _, record = item.partition(":")
+    if table not in keys:
+        return f"`{item}`: no table called `{table}`"
+    if record not in keys[table]:
+        return f"`{item}`: no row `{record}` in `{table}`"
+    return None
+
+
+def seed_map_problems(tables: Tables) -> list[Problem]:
+    """Every paragraph of the seed that says something is carried by rows that exist."""
+    seed_map, keys = tables["seed_map"], record_keys(tables)
     problems = []
     for line, row in seed_map.rows:
         items = [item for item in row["rows"].split(";") if item]
         if not items and row["kind"] not in KINDS_WITHOUT_ROWS:
             problems.append(Problem(seed_map.file, line, "rows", f"a `{row['kind']}` paragraph needs at least one row"))
-        for item in items:
-            table, _, record = item.partition(":")
-            if table not in keys:
-                problems.append(Problem(seed_map.file, line, "rows", f"`{item}`: no table called `{table}`"))
-            elif record not in keys[table]:
-                problems.append(Problem(seed_map.file, line, "rows", f"`{item}`: no row `{record}` in `{table}`"))
+        problems += [
+            Problem(seed_map.file, line, "rows", message)
+            for message in (reference_problem(item, keys) for item in items)
+            if message
+        ]
+    return problems
+
+
+def key_fact_problems(tables: Tables, descriptor: dict) -> list[Problem]:
+    """Each line of the opening's "what is known, and what is not" names at least one row, and every row exists."""
+    keys, problems = record_keys(tables), []
+    for side in ("settled", "disputed"):
+        for index, item in enumerate(descriptor.get("x-known", {}).get(side, [])):
+            where = f"x-known.{side}[{index}]"
+            if not item.get("rows"):
+                problems.append(Problem("datapackage.json", None, where, "names no row that supports it"))
+            problems += [
+                Problem("datapackage.json", None, where, message)
+                for message in (reference_problem(row, keys) for row in item.get("rows", []))
+                if message
+            ]
     return problems
 
 
@@ -513,6 +542,7 @@ def all_rule_problems(tables: Tables, descriptor: dict, layers: dict[str, dict])
         lambda: force_status_problems(tables),
         lambda: quote_problems(tables),
         lambda: seed_map_problems(tables),
+        lambda: key_fact_problems(tables, descriptor),
         lambda: state_only_problems(tables),
     ]
     return [problem for rule in rules for problem in rule()]

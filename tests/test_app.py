@@ -7,6 +7,7 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -326,3 +327,29 @@ def test_charts_fall_back_to_st_plotly_chart_where_plotlys_bundle_cannot_be_publ
     assert not app.exception and not figures(app) and not preloads(app)
     fallback = [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
     assert len(fallback) == 2 and all(len(figure["data"]) > 5 for figure in fallback)
+
+
+def test_a_day_in_the_link_shows_the_record_as_it_stood_that_day(dataset: Dataset) -> None:
+    app = run_app({"day": "2022-01-09"})
+    assert not app.exception and not app.warning
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Dead, official toll"] == "No total yet", "the toll posted on 9 January was withdrawn that day"
+    assert any("posted and withdrawn on 9 January" in caption.value for caption in app.caption)
+    casualty, force = figures(app)
+    dates = dataset["casualty_reports"].set_index("report_id")["date"]
+    drawn = [report for trace in casualty["data"] if trace.get("customdata") for report in trace["customdata"]]
+    assert drawn and max(dates[report] for report in drawn) <= pd.Timestamp("2022-01-09"), "later claims are absent"
+    assert any(shape["type"] == "line" and shape["line"]["width"] == 2 for shape in casualty["layout"]["shapes"])
+    shown = app.dataframe[0].value
+    assert pd.to_datetime(shown["when"], format="%d %b %Y", errors="coerce").max() <= pd.Timestamp("2022-01-09")
+    share = next(field.value for field in app.text_input if field.label == "Link to this view")
+    assert "day=2022-01-09" in share
+    whole = run_app()
+    assert {metric.label: metric.value for metric in whole.metric}["Dead, official toll"] == "238"
+
+
+def test_a_day_the_page_cannot_use_is_named_and_the_whole_record_shown() -> None:
+    app = run_app({"day": "2022-02-30"})
+    assert not app.exception
+    assert "day “2022\\-02\\-30”" in app.warning[0].value, "the value is named, Markdown disarmed"
+    assert app.select_slider[0].value is None
