@@ -132,12 +132,24 @@ st.caption(
     f"Data version {descriptor['version']}, {descriptor['created'][:10]}. Numbers are claims: every figure shows "
     "who made it, when, and the source that reported it."
 )
-with st.sidebar:
-    st.header("Filters")
-    chosen_labels = st.multiselect(
-        "Actor groups", list(labels.values()), key=links.ACTOR, bind="query-params", placeholder="All actor groups"
+# FILTERS, BOUND TO THE URL ----------------------------------------------------------------------------
+# In the page, not a sidebar: a phone folds a sidebar away behind an unlabelled button, and a sidebar that opens after
+# the first paint pushes the whole page sideways.
+contents = loader.group_contents(DATA)
+with st.container(border=True):
+    st.markdown("**Filter the page**")
+    actor_column, dates_column = st.columns([3, 2])
+    chosen_labels = actor_column.multiselect(
+        "Actor groups",
+        list(labels.values()),
+        key=links.ACTOR,
+        bind="query-params",
+        placeholder="All actor groups",
+        # The counts go in the help, not the options: a bound widget writes its options' display text to the link.
+        help="What each group holds (a quote is its speaker's, an event belongs to every group involved, a figure "
+        "to its claimant's):\n\n" + "\n".join(f"- **{label}**: {held}" for label, held in contents.items()),
     )
-    window = st.slider(
+    window = dates_column.slider(
         "Dates, January 2022",
         min_value=first_day,
         max_value=last_day,
@@ -146,28 +158,31 @@ with st.sidebar:
         key=links.DATES,
         bind="query-params",
     )
-    include_later = st.toggle(
-        "Include what was made public after 19 January",
-        value=True,
-        key=links.LATER,
-        bind="query-params",
-        help="Official tolls, human-rights reports and media counts published later, dated by publication.",
-    )
-    search = st.text_input(
+    search_column, later_column = st.columns([3, 2], vertical_alignment="bottom")
+    search = search_column.text_input(
         "Search quotes",
         key=links.SEARCH,
         bind="query-params",
         max_chars=links.SEARCH_MAX_CHARS,
         placeholder="a word or a name",
     )
+    include_later = later_column.toggle(
+        "Include what was made public after 19 January",
+        value=True,
+        key=links.LATER,
+        bind="query-params",
+        help="Official tolls, human-rights reports and media counts published later, dated by publication.",
+    )
     share = links.share_query(
         chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels, day
     )
-    st.subheader("Share this view")
-    st.caption("This link opens the page with the same filters.")
     # A plain text field: readers select and copy it, and it needs no extra script in the browser.
-    st.text_input("Link to this view", value=f"{st.context.url or ''}{'?' + share if share else ''}")
-    plotly_view.preload(STATIC_DIR)  # shows nothing; at the sidebar's foot, where its space goes unseen
+    st.text_input(
+        "Link to this view",
+        value=f"{st.context.url or ''}{'?' + share if share else ''}",
+        help="This link opens the page with the same filters and day.",
+    )
+    plotly_view.preload(STATIC_DIR)  # shows nothing; its element takes the container's last gap
 
 narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))  # a phone: some views lay out for it
 label_to_group = {label: group for group, label in labels.items()}
@@ -187,7 +202,8 @@ with st.container():
         st.warning("This link asked for things the page cannot show, so it ignored " + "; ".join(reading.notices) + ".")
 st.caption(
     f"Showing **{summaries.selection_phrase(chosen_labels)}**, {selection.start:%-d}–{selection.end:%-d %B %Y}"
-    + (", with what was made public later" if include_later else "")
+    + (f", as the record stood at the end of {day:%-d %B}" if day else "")
+    + (", with what was made public later" if include_later and not day else "")
     + ". "
     "Maps and the quote table show only the selection; the charts keep every claim and dim those from other "
     "actor groups, so the selected figures can be read against the whole record."
@@ -196,16 +212,18 @@ st.caption(
 
 def claims_chart(key: str, figure, claims, unnumbered, noun: str, how_to_read: str, none_selected: str) -> None:
     """A chart of claims: how many the selection holds and how to read them, the chart, and the selected claims
-    it cannot draw for want of a number. The notes that come and go sit in containers of their own."""
+    it cannot draw for want of a number. When the selection holds none, one sentence says so in its place. The
+    notes that come and go sit in containers of their own."""
     chosen = int(claims["selected"].sum())
-    with st.container():
-        st.caption(f"{summaries.count_of(chosen, len(claims), noun)} are from the selection. {how_to_read}")
+    with st.container():  # the elements after it keep their places whether the chart is drawn or not
         if not chosen:
-            st.info(none_selected)
-    plotly_view.show(figure, key=key, alt=summaries.claims_alt(claims, noun), static_dir=STATIC_DIR)
-    with st.container():
-        if len(unnumbered):
-            st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
+            st.markdown(none_selected)
+            return
+        st.caption(f"{summaries.count_of(chosen, len(claims), noun)} are from the selection. {how_to_read}")
+        plotly_view.show(figure, key=key, alt=summaries.claims_alt(claims, noun), static_dir=STATIC_DIR)
+        with st.container():
+            if len(unnumbered):
+                st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
 
 
 # The three views in page order. The quote table is filled first, though shown last: the data grid builds the
@@ -325,8 +343,8 @@ with charts_area:
         "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it "
         "revised. Ranges are drawn as vertical bars."
         + (" Reports after 19 January sit past the shaded break, on a compressed time scale." if include_later else ""),
-        "No casualty, detention or crowd figures were claimed by this selection in these dates; other claimants' "
-        "figures are shown dimmed.",
+        f"No casualty, detention or crowd figure was claimed by {summaries.selection_phrase(chosen_labels)} in these "
+        "dates, so the chart is left out.",
     )
 
     # Force-size claims
@@ -340,7 +358,8 @@ with charts_area:
         "force-size claims",
         "Each point is one claim at the date it was made public: filled markers are official figures, open ones media "
         "reports, triangles media figures above every official figure for the whole force.",
-        "No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.",
+        f"No figure for the size of the CSTO force was given by {summaries.selection_phrase(chosen_labels)} in these "
+        "dates, so the chart is left out.",
     )
 
 # DOWNLOADS ----------------------------------------------------------------------------------------------

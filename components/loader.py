@@ -22,6 +22,7 @@ from components import (
     map_kazakhstan,
     maps,
     quote_table,
+    summaries,
 )
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
 from components.filters import Selection
@@ -98,6 +99,13 @@ def package_zip(path: str) -> bytes:
 def actor_names(path: str) -> dict[str, str]:
     actors = load(path).dataset["actors"]
     return dict(zip(actors["actor_id"], actors["name"], strict=True))
+
+
+@st.cache_resource(show_spinner=False)
+def group_contents(path: str) -> dict[str, str]:
+    """Actor group label → what the group holds, in words ("9 quotes, 2 events, 3 figures"), for the filter."""
+    dataset = load(path).dataset
+    return summaries.group_contents(dataset, filters.group_labels(dataset), filters.actor_groups(dataset))
 
 
 @st.cache_resource(show_spinner=False)
