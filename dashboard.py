@@ -24,6 +24,9 @@ from components import (
 from components.dictionary import dictionary_rows
 
 st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", layout="wide")
+# The page's scrollbar keeps its gutter from the first paint: its arrival, once the views make the page taller than
+# the window, would otherwise move the whole page sideways (a static style, no data in it).
+st.html("<style>[data-testid=stMain] { scrollbar-gutter: stable; }</style>")
 
 # Files Streamlit serves at app/static/ (server.enableStaticServing): Plotly's bundle, the maps' boundaries.
 STATIC_DIR = Path(__file__).with_name("static")
