@@ -63,10 +63,9 @@ function plotlyFrom(url) {
 }
 """
 
-# Runs in the page. Streamlit calls the default export on every run with the new data, on the same node.
-SCRIPT = r"""
-__LOADER__
-
+# Streamlit's chart theme for a figure's layout, in the browser: `themed(layout, element)`. The archive
+# (components/archive.py) sets the same CSS variables and draws its charts with it too.
+THEME = r"""
 // "#rrggbb", "#rgb" or "rgb(r, g, b)" at the given opacity; anything else as it is.
 function faded(colour, opacity) {
   let channels = null;
@@ -106,6 +105,14 @@ function themed(layout, element) {
     },
   };
 }
+"""
+
+# Runs in the page. Streamlit calls the default export on every run with the new data, on the same node.
+SCRIPT = (
+    r"""
+__LOADER__
+
+__THEME__
 
 export default function ({ data, parentElement }) {
   const root = parentElement.querySelector('.__ROOT_CLASS__');
@@ -138,7 +145,10 @@ export default function ({ data, parentElement }) {
     if (window.Plotly) window.Plotly.purge(root);
   };
 }
-""".replace("__LOADER__", LOADER).replace("__ROOT_CLASS__", ROOT_CLASS)
+""".replace("__LOADER__", LOADER)
+    .replace("__THEME__", THEME)
+    .replace("__ROOT_CLASS__", ROOT_CLASS)
+)
 
 _component = st.components.v2.component(
     COMPONENT_NAME,
