@@ -6,6 +6,7 @@ Parameters (all optional; a missing one means its default):
     later   include official reports after the window (`true` by default)   ?later=false
     q       quote search text                        ?q=terrorists
     sources, dictionary   open the list of sources the view uses, or the data dictionary   ?sources=true
+    view    one view alone, with its caption, key and source line (VIEWS)   ?view=casualties
 
 Streamlit binds the widgets to these parameters and silently drops values it cannot use; this
 module finds those values first, so the page can say what it ignored.
@@ -21,7 +22,16 @@ from urllib.parse import urlencode
 ACTOR, DATES, LATER, SEARCH = "actor", "dates", "later", "q"
 SOURCES, DICTIONARY = "sources", "dictionary"
 PANELS = (SOURCES, DICTIONARY)  # closed by default; their contents are built only when open
-KNOWN = {ACTOR, DATES, LATER, SEARCH, *PANELS}
+VIEW = "view"
+# The views a link may show alone, and their titles on the page.
+VIEWS = {
+    "kazakhstan": "Kazakhstan and the CSTO contingents",
+    "almaty": "Almaty",
+    "casualties": "How the toll was counted",
+    "forces": "How many troops the CSTO sent",
+    "quotes": "What they said",
+}
+KNOWN = {ACTOR, DATES, LATER, SEARCH, VIEW, *PANELS}
 RESERVED = {"embed", "embed_options"}  # Streamlit's own display options
 SEARCH_MAX_CHARS = 200
 SHOWN_CHARS = 40
@@ -55,6 +65,7 @@ class LinkReading:
     notices: tuple[str, ...]
     dates: tuple[date, date] | None  # the window read from the link, in order, when it was usable
     open_panels: tuple[str, ...] = ()  # the panels the link opens (as the bound expanders read it: the last value)
+    view: str | None = None  # the one view the link shows alone, or None for the whole page
 
 
 def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: date, last_day: date) -> LinkReading:
@@ -91,8 +102,23 @@ def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: 
         notices.append("all but the last of several searches")
     if search and len(search[-1]) > SEARCH_MAX_CHARS:
         notices.append(f"a search longer than {SEARCH_MAX_CHARS} characters")
+    view = None
+    if params.get(VIEW):
+        if len(params[VIEW]) == 1 and params[VIEW][0] in VIEWS:
+            view = params[VIEW][0]
+        else:
+            notices.append(f"view “{shown(' '.join(params[VIEW]))}”: it takes one of {', '.join(VIEWS)}")
     open_panels = tuple(panel for panel in PANELS if params.get(panel, [])[-1:] == ["true"])
-    return LinkReading(tuple(notices), window, open_panels)
+    return LinkReading(tuple(notices), window, open_panels, view)
+
+
+def shows(view: str | None, name: str) -> bool:
+    """Whether the page draws the view `name`: every view on the whole page, only the chosen one otherwise."""
+    return view is None or view == name
+
+
+def shows_any(view: str | None, *names: str) -> bool:
+    return view is None or view in names
 
 
 def share_query(
@@ -102,6 +128,7 @@ def share_query(
     include_later: bool,
     search: str,
     open_panels: tuple[str, ...] = (),
+    view: str | None = None,
 ) -> str:
     """The query string for a view, in the same form the bound widgets write, defaults left out."""
     pairs: list[tuple[str, str]] = [(ACTOR, label) for label in actors]
@@ -112,4 +139,6 @@ def share_query(
     if search:
         pairs.append((SEARCH, search))
     pairs += [(panel, "true") for panel in PANELS if panel in open_panels]
+    if view is not None:
+        pairs.append((VIEW, view))
     return urlencode(pairs)

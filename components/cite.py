@@ -1,0 +1,133 @@
+"""A citation for exactly what a reader sees: as plain text (APA-like), BibTeX and CSL-JSON, and the iframe code
+that embeds the same view in another page.
+
+Everything here is plain text for `st.code` blocks; nothing is rendered as HTML or Markdown on the page.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+# The project's authors as its licence names them; CITATION.cff names the same (tests/test_cite.py checks).
+PUBLISHER = "The Kazakhstan January 2022 dashboard contributors"
+IFRAME_WIDTH, IFRAME_HEIGHT = "100%", 640
+BIBTEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+@dataclass(frozen=True)
+class CitedView:
+    """What a citation names: the dataset, the view (None for the whole page), the version, the filters in words,
+    the link that reopens the view, and the day (UTC) it was read."""
+
+    title: str
+    view_title: str | None
+    version: str
+    created: date
+    filters: str
+    url: str
+    accessed: date
+    publisher: str = PUBLISHER
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title} — {self.view_title}" if self.view_title else self.title
+
+    @property
+    def key(self) -> str:
+        """A BibTeX key and CSL id: the package's name, version and access day, stable for one view on one day."""
+        return f"kazakhstan-january-2022-v{self.version}-{self.accessed:%Y%m%d}"
+
+
+def filters_in_words(actor_labels: list[str], start: date, end: date, include_later: bool, search: str) -> str:
+    """The selection as a reader would say it: groups, window, later reports, search."""
+    groups = "all actor groups" if not actor_labels else "actor groups: " + ", ".join(actor_labels)
+    if start == end:
+        window = long_date(start)
+    elif (start.year, start.month) == (end.year, end.month):
+        window = f"{start:%-d}–{end:%-d %B %Y}"
+    else:
+        window = f"{start:%-d %B %Y}–{end:%-d %B %Y}"
+    parts = [groups, window, "with official reports after 19 January" if include_later else "without later reports"]
+    if search:
+        parts.append(f"quotes matching “{search}”")
+    return "; ".join(parts)
+
+
+def long_date(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def plain_text(view: CitedView) -> str:
+    """APA-like: author (year). Title [kind, version; filters]. Publisher. Retrieved day (UTC), from URL"""
+    return (
+        f"{view.publisher}. ({view.created.year}). {view.full_title} [Data set and interactive dashboard, "
+        f"version {view.version}; {view.filters}]. Retrieved {long_date(view.accessed)} (UTC), from {view.url}"
+    )
+
+
+def bibtex_text(text: str) -> str:
+    return "".join(BIBTEX_SPECIALS.get(character, character) for character in text)
+
+
+def bibtex(view: CitedView) -> str:
+    """A @misc entry (BibTeX and biblatex read it); the URL as written, every other field escaped."""
+    fields = [
+        ("author", "{" + bibtex_text(view.publisher) + "}"),
+        ("title", "{" + bibtex_text(view.full_title) + "}"),
+        ("year", str(view.created.year)),
+        ("version", bibtex_text(view.version)),
+        ("howpublished", "Data set and interactive dashboard"),
+        ("note", bibtex_text(f"Filters: {view.filters}. Accessed {view.accessed.isoformat()} (UTC)")),
+        ("url", view.url.replace("{", "%7B").replace("}", "%7D")),
+        ("urldate", view.accessed.isoformat()),
+    ]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{view.key},\n{body}\n}}"
+
+
+def date_parts(day: date) -> dict:
+    return {"date-parts": [[day.year, day.month, day.day]]}
+
+
+def csl_json(view: CitedView) -> str:
+    """A one-item CSL-JSON list, as reference managers (Zotero, pandoc) import it."""
+    item = {
+        "id": view.key,
+        "type": "dataset",
+        "title": view.full_title,
+        "author": [{"literal": view.publisher}],
+        "publisher": view.publisher,
+        "version": view.version,
+        "issued": date_parts(view.created),
+        "accessed": date_parts(view.accessed),
+        "URL": view.url,
+        "note": f"Filters: {view.filters}",
+    }
+    return json.dumps([item], ensure_ascii=False, indent=2)
+
+
+def embed_url(url: str) -> str:
+    """The link with Streamlit's `embed=true`: the page without its sidebar and menu, for an iframe."""
+    return url + ("&" if "?" in url else "?") + "embed=true"
+
+
+def iframe(url: str, title: str, height: int = IFRAME_HEIGHT) -> str:
+    """The HTML to paste into another page; the title names the frame for screen readers."""
+    return (
+        f'<iframe src="{escape(embed_url(url))}" title="{escape(title)}" width="{IFRAME_WIDTH}" '
+        f'height="{height}" style="border:0" loading="lazy"></iframe>'
+    )
