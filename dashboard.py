@@ -1,5 +1,6 @@
 """Kazakhstan, January 2022: the unrest and the CSTO deployment."""
 
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import streamlit as st
 
 from components import (
     casualty_chart,
+    cite,
     downloads,
     filters,
     force_chart,
@@ -37,12 +39,14 @@ if result.dataset is None:
 
 dataset = result.dataset
 descriptor = dataset.descriptor
-st.subheader("The unrest and the Russian-led CSTO deployment", anchor=False)
-st.markdown(descriptor["x-summary"])
-st.caption(
-    f"Data version {descriptor['version']}, {descriptor['created']}. Numbers are claims: every figure shows who "
-    "made it, when, and the source that reported it."
-)
+view = links.read_view(st.query_params.get_all(links.VIEW))  # one view alone (an embed), or None: the whole page
+if view is None:
+    st.subheader("The unrest and the Russian-led CSTO deployment", anchor=False)
+    st.markdown(descriptor["x-summary"])
+    st.caption(
+        f"Data version {descriptor['version']}, {descriptor['created']}. Numbers are claims: every figure shows who "
+        "made it, when, and the source that reported it."
+    )
 
 # FILTERS, BOUND TO THE URL ----------------------------------------------------------------------------
 labels = filters.group_labels(dataset)
@@ -74,11 +78,14 @@ with st.sidebar:
         max_chars=links.SEARCH_MAX_CHARS,
         placeholder="a word or a name",
     )
-    share = links.share_query(chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels)
+    share = links.share_query(
+        chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels, view
+    )
     st.subheader("Share this view")
     st.caption("This link opens the page with the same filters.")
     # A plain text field: readers select and copy it, and it needs no extra script in the browser.
     st.text_input("Link to this view", value=f"{st.context.url or ''}{'?' + share if share else ''}")
+    cite_button = st.button("Cite or embed this view", icon=":material/format_quote:", key="cite-sidebar")
     plotly_view.preload(STATIC_DIR)  # shows nothing; at the sidebar's foot, where its space goes unseen
 
 narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))  # a phone: some views lay out for it
@@ -127,7 +134,8 @@ maps_area, charts_area, quotes_area = st.container(), st.container(), st.contain
 
 # QUOTES ------------------------------------------------------------------------------------------------
 with quotes_area:
-    st.header("What they said")
+    if links.shows(view, "quotes"):
+        st.header("What they said")
     all_quotes = loader.quotes(DATA)
     shown_quotes = loader.selected_quotes(DATA, selection)
 
@@ -172,88 +180,142 @@ with quotes_area:
             st.markdown("> " + links.markdown_literal(chosen["quote"]))
             st.caption(links.markdown_literal(quote_table.attribution(chosen)))
 
-    quote_section()
+    if links.shows(view, "quotes"):
+        quote_section()
 
 # MAPS --------------------------------------------------------------------------------------------------
 with maps_area:
-    st.header("Where it happened")
+    if view is None:
+        st.header("Where it happened")
     events = loader.selected_events(DATA, selection)
     national_points = loader.national_points(DATA, selection)
     almaty_points = loader.almaty_points(DATA, selection)
     arc_rows, undrawn_legs = loader.selected_arcs(DATA, selection)
     present = {*national_points["group_id"], *almaty_points["group_id"], *arc_rows["group_id"]}
     with st.container():
-        if present:
+        if present and view in (None, "kazakhstan", "almaty"):
             st.html(legend.colour_key([(group, labels[group]) for group in labels if group in present]))
 
-    national, city = st.columns([3, 2])
+    national, city = st.columns([3, 2]) if view is None else (st.container(), st.container())
     with national:
-        st.subheader("Kazakhstan and the CSTO contingents")
-        unmapped = len(events) - int(national_points["events"].sum()) if len(national_points) else len(events)
-        st.caption(
-            f"{summaries.count_of(len(events), len(dataset['events']), 'events')} at "
-            f"{summaries.plural(len(national_points), 'place')}"
-            f" ({unmapped} nationwide or without a location are not mapped); "
-            f"{summaries.plural(len(arc_rows), 'contingent leg')}"
-            + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
-            + ". Arcs: width by the contingent's claimed size. "
-            "Circles: size by reported deaths; rings where no death figure is known. Hover for details and sources."
-        )
-        if len(national_points) or len(arc_rows):
-            st.pydeck_chart(
-                loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
-                height=map_kazakhstan.height(narrow),
-                alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
+        if links.shows(view, "kazakhstan"):
+            st.subheader("Kazakhstan and the CSTO contingents")
+            unmapped = len(events) - int(national_points["events"].sum()) if len(national_points) else len(events)
+            st.caption(
+                f"{summaries.count_of(len(events), len(dataset['events']), 'events')} at "
+                f"{summaries.plural(len(national_points), 'place')}"
+                f" ({unmapped} nationwide or without a location are not mapped); "
+                f"{summaries.plural(len(arc_rows), 'contingent leg')}"
+                + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
+                + ". Arcs: width by the contingent's claimed size. "
+                "Circles: size by reported deaths; rings where no death figure is known. Hover for details and sources."
             )
-        else:
-            st.info("No events or contingent movements for this selection.")
+            if len(national_points) or len(arc_rows):
+                st.pydeck_chart(
+                    loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
+                    height=map_kazakhstan.height(narrow),
+                    alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
+                )
+            else:
+                st.info("No events or contingent movements for this selection.")
     with city:
-        st.subheader("Almaty")
-        st.caption(
-            f"{summaries.plural(int(almaty_points['events'].sum()) if len(almaty_points) else 0, 'event')} at "
-            f"{summaries.plural(len(almaty_points), 'place')} in the city; sites without a sourced coordinate are "
-            "shown at the city centre."
-        )
-        if len(almaty_points):
-            st.pydeck_chart(
-                loader.almaty_deck(DATA, STATIC_DIR, selection),
-                height=map_kazakhstan.HEIGHT,
-                alt=summaries.map_alt(almaty_points, None, "Almaty"),
+        if links.shows(view, "almaty"):
+            st.subheader("Almaty")
+            st.caption(
+                f"{summaries.plural(int(almaty_points['events'].sum()) if len(almaty_points) else 0, 'event')} at "
+                f"{summaries.plural(len(almaty_points), 'place')} in the city; sites without a sourced coordinate are "
+                "shown at the city centre."
             )
-        else:
-            st.info("No events in Almaty for this selection.")
+            if len(almaty_points):
+                st.pydeck_chart(
+                    loader.almaty_deck(DATA, STATIC_DIR, selection),
+                    height=map_kazakhstan.HEIGHT,
+                    alt=summaries.map_alt(almaty_points, None, "Almaty"),
+                )
+            else:
+                st.info("No events in Almaty for this selection.")
 
 # CHARTS ------------------------------------------------------------------------------------------------
 with charts_area:
     # Casualty claims
-    st.header("How the toll was counted")
     casualty_claims = loader.marked_casualty_claims(DATA, selection)
-    claims_chart(
-        "casualty_chart",
-        loader.casualty_figure(DATA, selection, narrow),
-        casualty_claims,
-        casualty_chart.claims_without_numbers(casualty_claims),
-        "casualty, detention and crowd figures",
-        "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it "
-        "revised. Ranges are drawn as vertical bars."
-        + (" Reports after 19 January sit past the shaded break, on a compressed time scale." if include_later else ""),
-        "No casualty, detention or crowd figures were claimed by this selection in these dates; other claimants' "
-        "figures are shown dimmed.",
-    )
+    if links.shows(view, "casualties"):
+        st.header("How the toll was counted")
+        claims_chart(
+            "casualty_chart",
+            loader.casualty_figure(DATA, selection, narrow),
+            casualty_claims,
+            casualty_chart.claims_without_numbers(casualty_claims),
+            "casualty, detention and crowd figures",
+            "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it "
+            "revised. Ranges are drawn as vertical bars."
+            + (
+                " Reports after 19 January sit past the shaded break, on a compressed time scale."
+                if include_later
+                else ""
+            ),
+            "No casualty, detention or crowd figures were claimed by this selection in these dates; other claimants' "
+            "figures are shown dimmed.",
+        )
 
     # Force-size claims
-    st.header("How many troops the CSTO sent")
     force_claims = loader.marked_force_claims(DATA, selection)
-    claims_chart(
-        "force_chart",
-        loader.force_figure(DATA, selection),
-        force_claims,
-        force_chart.claims_without_numbers(force_claims),
-        "force-size claims",
-        "Filled markers are official figures, open ones media reports; triangles are media figures far from every "
-        "official one.",
-        "No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.",
+    if links.shows(view, "forces"):
+        st.header("How many troops the CSTO sent")
+        claims_chart(
+            "force_chart",
+            loader.force_figure(DATA, selection),
+            force_claims,
+            force_chart.claims_without_numbers(force_claims),
+            "force-size claims",
+            "Filled markers are official figures, open ones media reports; triangles are media figures far from every "
+            "official one.",
+            "No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.",
+        )
+
+# ONE VIEW ALONE: its source line, the way back to the whole page, and the citation -------------------------
+cited = cite.CitedView(
+    title=descriptor["title"],
+    view_title=links.VIEWS.get(view),
+    version=descriptor["version"],
+    created=datetime.fromisoformat(descriptor["created"]).date(),
+    filters=cite.filters_in_words(chosen_labels, selection.start, selection.end, include_later, selection.search),
+    url=f"{st.context.url or ''}{'?' + share if share else ''}",
+    accessed=datetime.now(UTC).date(),
+)
+
+
+@st.dialog("Cite or embed this view", width="large")
+def cite_dialog() -> None:
+    st.caption(f"For what this view shows now: {links.markdown_literal(cited.filters)}. Each form's link reopens it.")
+    st.markdown("**Citation** (APA style)")
+    st.code(cite.plain_text(cited), language=None, wrap_lines=True)
+    st.markdown("**BibTeX**")
+    st.code(cite.bibtex(cited), language="latex", wrap_lines=True)
+    st.markdown("**CSL-JSON** (Zotero, pandoc)")
+    st.code(cite.csl_json(cited), language="json")
+    st.markdown("**Embed** this view in another page")
+    st.code(cite.iframe(cited.url, cited.full_title), language="html", wrap_lines=True)
+
+
+if view is not None:
+    sources_line = cite.source_line(loader.view_sources(DATA, selection, view), cited.title, cited.version)
+    st.caption(links.markdown_literal(sources_line))
+    full_page = links.share_query(
+        chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels
     )
+    back, cite_column = st.columns(2)
+    back.link_button(
+        "Open the full page",
+        f"{st.context.url or './'}{'?' + full_page if full_page else ''}",
+        icon=":material/open_in_new:",
+    )
+    cite_button = cite_column.button("Cite or embed this view", icon=":material/format_quote:", key="cite-view")
+if cite_button:
+    cite_dialog()
+if view is not None:
+    loader.freeze_long_lived_objects()
+    st.stop()  # a single view ends here: no downloads, sources or method
 
 # DOWNLOADS ----------------------------------------------------------------------------------------------
 st.header("Download the data")

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+import pandas as pd
+
 # The project's authors as its licence names them; CITATION.cff names the same (tests/test_cite.py checks).
 PUBLISHER = "The Kazakhstan January 2022 dashboard contributors"
 IFRAME_WIDTH, IFRAME_HEIGHT = "100%", 640
@@ -118,6 +120,21 @@ def csl_json(view: CitedView) -> str:
         "note": f"Filters: {view.filters}",
     }
     return json.dumps([item], ensure_ascii=False, indent=2)
+
+
+def source_line(sources: pd.DataFrame, title: str, version: str, named: int = 4) -> str:
+    """One line under a view: the dataset and its version, and the publishers its rows cite most (`sources` as
+    citations.sources_used gives them)."""
+    ranked = sources.sort_values(["rows_citing", "source_id"], ascending=[False, True])
+    publishers = list(dict.fromkeys(ranked["publisher"]))
+    named_publishers = ", ".join(publishers[:named])
+    rest = len(publishers) - named
+    line = f"Source: “{title}”, data version {version}"
+    if not publishers:
+        return line + "."
+    more = f" and {rest} more" if rest > 0 else ""
+    count = f"{len(sources)} source" + ("s" if len(sources) != 1 else "")
+    return f"{line}, from {count}: {named_publishers}{more}."
 
 
 def embed_url(url: str) -> str:

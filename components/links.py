@@ -102,23 +102,21 @@ def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: 
         notices.append("all but the last of several searches")
     if search and len(search[-1]) > SEARCH_MAX_CHARS:
         notices.append(f"a search longer than {SEARCH_MAX_CHARS} characters")
-    view = None
-    if params.get(VIEW):
-        if len(params[VIEW]) == 1 and params[VIEW][0] in VIEWS:
-            view = params[VIEW][0]
-        else:
-            notices.append(f"view “{shown(' '.join(params[VIEW]))}”: it takes one of {', '.join(VIEWS)}")
+    view = read_view(params.get(VIEW, []))
+    if params.get(VIEW) and view is None:
+        notices.append(f"view “{shown(' '.join(params[VIEW]))}”: it takes one of {', '.join(VIEWS)}")
     open_panels = tuple(panel for panel in PANELS if params.get(panel, [])[-1:] == ["true"])
     return LinkReading(tuple(notices), window, open_panels, view)
+
+
+def read_view(values: list[str]) -> str | None:
+    """The one view a link's `view` values name, or None (the whole page) for none, several or an unknown one."""
+    return values[0] if len(values) == 1 and values[0] in VIEWS else None
 
 
 def shows(view: str | None, name: str) -> bool:
     """Whether the page draws the view `name`: every view on the whole page, only the chosen one otherwise."""
     return view is None or view == name
-
-
-def shows_any(view: str | None, *names: str) -> bool:
-    return view is None or view in names
 
 
 def share_query(
