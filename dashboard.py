@@ -310,7 +310,7 @@ if view is not None:
         f"{st.context.url or './'}{'?' + full_page if full_page else ''}",
         icon=":material/open_in_new:",
     )
-    cite_button = cite_column.button("Cite or embed this view", icon=":material/format_quote:", key="cite-view")
+    cite_button |= cite_column.button("Cite or embed this view", icon=":material/format_quote:", key="cite-view")
 if cite_button:
     cite_dialog()
 if view is not None:

@@ -39,7 +39,9 @@ values = st.one_of(
     st.sampled_from(["2022-13-01", "2022-01-32", "01/05/2022", "true", "false", "TRUE", "1"]),
 )
 keys = st.one_of(
-    st.sampled_from(["actor", "dates", "later", "q", "sources", "dictionary", "embed", "embed_options", "utm_source"]),
+    st.sampled_from(
+        ["actor", "dates", "later", "q", "sources", "dictionary", "view", "embed", "embed_options", "utm_source"]
+    ),
     st.text(min_size=1, max_size=12),
 )
 queries = st.dictionaries(keys, st.lists(values, min_size=1, max_size=3), max_size=6)
@@ -65,6 +67,9 @@ def test_every_ignored_part_of_a_link_is_named(params: dict[str, list[str]]) -> 
     for switch in ("later", *links.PANELS):
         if switch in params and params[switch] not in (["true"], ["false"]):
             assert f"{switch} “" in text
+    if params.get("view") and reading.view is None:
+        assert "view “" in text
+    assert reading.view in (None, *links.VIEWS)
     for notice in reading.notices:
         assert "<" not in notice.replace("\\<", "") and len(notice) < 400, "notices are short, inert text"
 
@@ -98,6 +103,22 @@ def test_share_query_round_trips_through_the_reader() -> None:
     }
     assert links.read_link(params, LABELS, FIRST, LAST).notices == ()
     assert links.share_query([], (FIRST, LAST), (FIRST, LAST), True, "") == ""
+
+
+def test_view_names_one_view_or_the_whole_page() -> None:
+    for name in links.VIEWS:
+        reading = links.read_link({"view": [name]}, LABELS, FIRST, LAST)
+        assert reading.view == name and reading.notices == ()
+        assert links.shows(name, name) and links.shows(None, name)
+        assert not any(links.shows(name, other) for other in links.VIEWS if other != name)
+    for bad in (["map"], ["quotes", "forces"], [""], ["<b>x</b>"]):
+        reading = links.read_link({"view": bad}, LABELS, FIRST, LAST)
+        assert reading.view is None, "an unusable view gives the whole page"
+        assert (
+            reading.notices and "it takes one of kazakhstan, almaty, casualties, forces, quotes" in reading.notices[0]
+        )
+    query = links.share_query(["Opposition"], (FIRST, LAST), (FIRST, LAST), True, "", (), "almaty")
+    assert query == "actor=Opposition&view=almaty"
 
 
 def test_labels_used_here_are_the_datas(dataset: Dataset) -> None:
