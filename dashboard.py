@@ -31,7 +31,12 @@ STATIC_DIR = Path(__file__).with_name("static")
 DATA = str(loader.data_dir())
 result = loader.load(DATA)
 
-st.title("Kazakhstan, January 2022")
+view = links.read_view(st.query_params.get_all(links.VIEW))  # one view alone (an embed), or None: the whole page
+if view is None:
+    st.title("Kazakhstan, January 2022")
+elif st.context.is_embedded:
+    # An embedded view is read, not filtered: the link at its foot opens the page with its filters.
+    st.html(f"<style>{links.EMBEDDED_VIEW_STYLE}</style>")
 if result.dataset is None:
     st.error("The dashboard cannot show the data: the data package failed validation.")
     st.code(result.problem_report, language=None)
@@ -39,7 +44,6 @@ if result.dataset is None:
 
 dataset = result.dataset
 descriptor = dataset.descriptor
-view = links.read_view(st.query_params.get_all(links.VIEW))  # one view alone (an embed), or None: the whole page
 if view is None:
     st.subheader("The unrest and the Russian-led CSTO deployment", anchor=False)
     st.markdown(descriptor["x-summary"])

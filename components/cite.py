@@ -7,6 +7,7 @@ Everything here is plain text for `st.code` blocks; nothing is rendered as HTML 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -16,6 +17,8 @@ import pandas as pd
 # The project's authors as its licence names them; CITATION.cff names the same (tests/test_cite.py checks).
 PUBLISHER = "The Kazakhstan January 2022 dashboard contributors"
 IFRAME_WIDTH, IFRAME_HEIGHT = "100%", 640
+# json.dumps's indented date: one number a line. Raw newlines never occur inside a JSON string, so text is safe.
+DATE_PARTS_SPREAD = re.compile(r"\[\n\s*\[\n\s*(\d+),\n\s*(\d+),\n\s*(\d+)\n\s*\]\n\s*\]")
 BIBTEX_SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -119,7 +122,9 @@ def csl_json(view: CitedView) -> str:
         "URL": view.url,
         "note": f"Filters: {view.filters}",
     }
-    return json.dumps([item], ensure_ascii=False, indent=2)
+    text = json.dumps([item], ensure_ascii=False, indent=2)
+    # Each date on one line, as people write CSL-JSON by hand.
+    return DATE_PARTS_SPREAD.sub(r"[[\1, \2, \3]]", text)
 
 
 def source_line(sources: pd.DataFrame, title: str, version: str, named: int = 4) -> str:

@@ -32,6 +32,8 @@ VIEWS = {
     "quotes": "What they said",
 }
 KNOWN = {ACTOR, DATES, LATER, SEARCH, VIEW, *PANELS}
+# An embedded single view (`view=…&embed=true`) hides the sidebar and its toggle; the filters still apply.
+EMBEDDED_VIEW_STYLE = '[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { display: none; }'
 RESERVED = {"embed", "embed_options"}  # Streamlit's own display options
 SEARCH_MAX_CHARS = 200
 SHOWN_CHARS = 40
