@@ -303,7 +303,9 @@ def cite_dialog() -> None:
 
 
 if view is not None:
-    sources_line = cite.source_line(loader.view_sources(DATA, selection, view), cited.title, cited.version)
+    sources_line = cite.source_line(
+        loader.view_sources(DATA, selection, view), dataset["sources"], cited.title, cited.version
+    )
     st.caption(links.markdown_literal(sources_line))
     full_page = links.share_query(
         chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels

@@ -86,7 +86,7 @@ function spec(id) {
 
 function drawMap(element) {
   const json = spec(element.dataset.spec);
-  new deck.Deck({
+  element.deck = new deck.Deck({
     parent: element,
     width: '100%',
     height: '100%',
@@ -132,7 +132,8 @@ a { color: inherit; }
   padding: 0.5rem 0.75rem; }
 .maps { display: grid; grid-template-columns: 3fr 2fr; gap: 1.5rem; }
 @media (max-width: 800px) { .maps { grid-template-columns: 1fr; } }
-.map { position: relative; width: 100%; overflow: hidden; }
+.map { position: relative; width: 100%; }
+.deck-tooltip { max-width: min(24rem, 80vw); white-space: pre-wrap; }
 .chart { width: 100%; }
 .static-table { max-height: none; }
 """

@@ -127,19 +127,23 @@ def csl_json(view: CitedView) -> str:
     return DATE_PARTS_SPREAD.sub(r"[[\1, \2, \3]]", text)
 
 
-def source_line(sources: pd.DataFrame, title: str, version: str, named: int = 4) -> str:
+def source_line(sources: pd.DataFrame, every_source: pd.DataFrame, title: str, version: str, named: int = 4) -> str:
     """One line under a view: the dataset and its version, and the publishers its rows cite most (`sources` as
-    citations.sources_used gives them)."""
-    ranked = sources.sort_values(["rows_citing", "source_id"], ascending=[False, True])
-    publishers = list(dict.fromkeys(ranked["publisher"]))
-    named_publishers = ", ".join(publishers[:named])
-    rest = len(publishers) - named
+    citations.sources_used gives them). A copy is named by the publisher whose text it carries; a publisher that
+    `every_source` (the sources table) classes as state media is labelled so, copies of it included."""
+    original = sources["original_publisher"].where(sources["original_publisher"].notna(), sources["publisher"])
+    direct = every_source["original_publisher"].isna() & (every_source["publisher_type"] == "state_media")
+    state_media = set(every_source.loc[direct, "publisher"])
+    names = original.map(lambda name: f"{name} (state media)" if name in state_media else name)
+    counts = sources.assign(name=names).groupby("name", sort=False)["rows_citing"].sum()
+    publishers = sorted(counts.index, key=lambda name: (-counts[name], name))
     line = f"Source: “{title}”, data version {version}"
     if not publishers:
         return line + "."
+    rest = len(publishers) - named
     more = f" and {rest} more" if rest > 0 else ""
     count = f"{len(sources)} source" + ("s" if len(sources) != 1 else "")
-    return f"{line}, from {count}: {named_publishers}{more}."
+    return f"{line}, from {count}; most cited: {', '.join(publishers[:named])}{more}."
 
 
 def embed_url(url: str) -> str:

@@ -96,13 +96,21 @@ def test_iframe_has_a_title_and_escaped_attributes() -> None:
     assert "?embed=true" in cite.iframe("https://example.org/", "t")
 
 
-def test_source_line_names_the_most_cited_publishers() -> None:
+def test_source_line_names_the_most_cited_publishers_of_the_text() -> None:
     sources = pd.DataFrame(
-        {"source_id": ["S1", "S2", "S3", "S4"], "publisher": ["A", "B", "A", "C"], "rows_citing": [1, 5, 3, 2]}
+        {
+            "source_id": ["S1", "S2", "S3", "S4", "S5"],
+            "publisher": ["A", "mirror.example", "A", "C", "D"],
+            "original_publisher": [None, "B", None, None, None],
+            "publisher_type": ["wire", "aggregator", "wire", "state_media", "ngo"],
+            "rows_citing": [1, 5, 3, 4, 1],
+        }
     )
-    line = cite.source_line(sources, "Title", "0.1.0", named=2)
-    assert line == "Source: “Title”, data version 0.1.0, from 4 sources: B, A and 1 more."
-    assert cite.source_line(sources.iloc[:0], "Title", "0.1.0") == "Source: “Title”, data version 0.1.0."
+    line = cite.source_line(sources, sources, "Title", "0.1.0", named=3)
+    assert line == "Source: “Title”, data version 0.1.0, from 5 sources; most cited: B, A, C (state media) and 1 more."
+    assert cite.source_line(sources.iloc[:0], sources, "Title", "0.1.0") == "Source: “Title”, data version 0.1.0."
+    also_direct = pd.concat([sources, sources.iloc[[3]].assign(source_id="S6", publisher="B", rows_citing=0)])
+    assert "B (state media)" in cite.source_line(sources, also_direct.assign(publisher_type="state_media"), "T", "1")
 
 
 # Round trip through the page: a reader's selection → the dialog's citation → its link opened afresh → the same
