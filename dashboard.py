@@ -299,7 +299,7 @@ def cite_dialog() -> None:
     st.markdown("**CSL-JSON** (Zotero, pandoc)")
     st.code(cite.csl_json(cited), language="json")
     st.markdown("**Embed** this view in another page")
-    st.code(cite.iframe(cited.url, cited.full_title), language="html", wrap_lines=True)
+    st.code(cite.iframe(cited.url, cited.full_title, view), language="html", wrap_lines=True)
 
 
 if view is not None:

@@ -16,7 +16,10 @@ import pandas as pd
 
 # The project's authors as its licence names them; CITATION.cff names the same (tests/test_cite.py checks).
 PUBLISHER = "The Kazakhstan January 2022 dashboard contributors"
-IFRAME_WIDTH, IFRAME_HEIGHT = "100%", 640
+IFRAME_WIDTH, IFRAME_HEIGHT = "100%", 900  # the whole page scrolls inside its frame
+# Each single view's height in an iframe 600 px wide (Streamlit's embed padding, caption, view, source line and
+# its two buttons), measured in Chromium for the whole record and rounded up: the frame then needs no scrolling.
+VIEW_HEIGHTS = {"kazakhstan": 1080, "almaty": 1020, "casualties": 2360, "forces": 1180, "quotes": 960}
 # json.dumps's indented date: one number a line. Raw newlines never occur inside a JSON string, so text is safe.
 DATE_PARTS_SPREAD = re.compile(r"\[\n\s*\[\n\s*(\d+),\n\s*(\d+),\n\s*(\d+)\n\s*\]\n\s*\]")
 BIBTEX_SPECIALS = {
@@ -151,8 +154,10 @@ def embed_url(url: str) -> str:
     return url + ("&" if "?" in url else "?") + "embed=true"
 
 
-def iframe(url: str, title: str, height: int = IFRAME_HEIGHT) -> str:
-    """The HTML to paste into another page; the title names the frame for screen readers."""
+def iframe(url: str, title: str, view: str | None = None) -> str:
+    """The HTML to paste into another page, as tall as `view` needs; the title names the frame for screen
+    readers."""
+    height = VIEW_HEIGHTS.get(view, IFRAME_HEIGHT)
     return (
         f'<iframe src="{escape(embed_url(url))}" title="{escape(title)}" width="{IFRAME_WIDTH}" '
         f'height="{height}" style="border:0" loading="lazy"></iframe>'

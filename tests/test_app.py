@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import links, map_kazakhstan, plotly_view
+from components import cite, links, map_kazakhstan, plotly_view
 from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
 from tests.conftest import ROOT, run_validate
@@ -388,3 +388,4 @@ def test_the_cite_dialog_gives_each_form_for_the_current_view(dataset: Dataset) 
     assert bibtex.startswith("@misc{") and json.loads(csl)[0]["type"] == "dataset"
     assert plain.endswith("?later=false&view=forces")
     assert 'src="?later=false&amp;view=forces&amp;embed=true"' in iframe and 'title="Kazakhstan' in iframe
+    assert f'height="{cite.VIEW_HEIGHTS["forces"]}"' in iframe

@@ -94,6 +94,8 @@ def test_iframe_has_a_title_and_escaped_attributes() -> None:
     assert 'title="A &quot;view&quot; &lt;b&gt;"' in code
     assert "<script>" not in code and 'embed=true"' in code
     assert "?embed=true" in cite.iframe("https://example.org/", "t")
+    assert 'height="2360"' in cite.iframe("https://example.org/?view=casualties", "t", "casualties")
+    assert f'height="{cite.IFRAME_HEIGHT}"' in cite.iframe("https://example.org/", "t")
 
 
 def test_source_line_names_the_most_cited_publishers_of_the_text() -> None:
