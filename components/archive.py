@@ -122,7 +122,7 @@ STYLE = """
 }
 body { margin: 0; font: 16px/1.6 "Source Sans Pro", Helvetica, Arial, sans-serif;
   color: var(--st-text-color); background: var(--st-background-color); }
-main { max-width: 1200px; margin: 0 auto; padding: 1.5rem 1rem 4rem; }
+main { max-width: 1600px; margin: 0 auto; padding: 1.5rem 1rem 4rem; }
 h1 { font-size: 2.2rem; line-height: 1.2; margin: 0 0 0.25rem; }
 h2 { font-size: 1.6rem; margin: 2.5rem 0 0.5rem; }
 h3 { font-size: 1.2rem; margin: 1.5rem 0 0.25rem; }
@@ -135,7 +135,12 @@ a { color: inherit; }
 .map { position: relative; width: 100%; }
 .deck-tooltip { max-width: min(24rem, 80vw); white-space: pre-wrap; }
 .chart { width: 100%; }
-.static-table { max-height: none; }
+/* The tables fill the page; a quote keeps room to be read, and a link's words stay together. */
+@media (min-width: 641px) {
+  main .static-table table { width: 100%; }
+  #quotes td[data-column="Quote"] { min-width: 15rem; }
+}
+.static-table td[data-column="Link"] a { white-space: nowrap; }
 """
 
 
@@ -261,6 +266,7 @@ def sections(data: str, selection: Selection) -> list[str]:
         html_table(
             quote_rows.rename(columns=QUOTE_COLUMNS).fillna(""),
             f"Table of {len(quote_rows)} quotes with date, speaker, quote, actor group, role and source.",
+            link_column="Link",
         ),
         "</section>",
     ]
@@ -274,6 +280,7 @@ def sections(data: str, selection: Selection) -> list[str]:
         html_table(
             shown_sources[list(SOURCE_COLUMNS)].rename(columns=SOURCE_COLUMNS).fillna("").astype(str),
             f"Table of the {len(shown_sources)} sources the views cite.",
+            link_column="Link",
         ),
         "<h3>Corrections and departures from sources</h3>",
         loader.corrections(data),

@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from components import archive
 from components.dataset import Dataset
+from components.html_table import html_table
 from tests.conftest import ROOT, make_mini_package
 
 BUILT = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
@@ -136,3 +138,17 @@ def test_a_broken_package_is_refused_with_its_report(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="failed validation"):
         archive.build(tmp_path / "edition", str(package))
     assert not (tmp_path / "edition").exists()
+
+
+def test_a_link_column_links_web_addresses_only() -> None:
+    frame = pd.DataFrame(
+        {
+            "Source": ["<b>A</b>", "B", "C"],
+            "Link": ["https://example.org/a?b=1&c=2", "javascript:alert(1)", 'https://x.example/"><script>'],
+        }
+    )
+    table = html_table(frame, "t", link_column="Link")
+    assert '<a href="https://example.org/a?b=1&amp;c=2" rel="noreferrer">open ↗</a>' in table
+    assert "javascript:alert(1)</td>" in table and "<script>" not in table and "&lt;b&gt;A&lt;/b&gt;" in table
+    assert table.count("<a ") == 1
+    assert "<a " not in html_table(frame, "t"), "without a link column every cell is text"
