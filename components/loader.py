@@ -230,3 +230,24 @@ def sources_used(path: str, selection: Selection) -> pd.DataFrame:
         selected_movements(path, selection),
     ]
     return citations.sources_used(load(path).dataset, shown)
+
+
+@per_selection
+def view_sources(path: str, selection: Selection, view: str | None) -> pd.DataFrame:
+    """The sources cited by the rows one view shows (a chart: its selected claims); the whole page's for None."""
+    dataset = load(path).dataset
+    if view == "kazakhstan":
+        shown = [selected_events(path, selection), selected_movements(path, selection)]
+    elif view == "almaty":
+        shown = [map_almaty.in_almaty(selected_events(path, selection), dataset)]
+    elif view == "casualties":
+        claims = marked_casualty_claims(path, selection)
+        shown = [claims[claims["selected"]]]
+    elif view == "forces":
+        claims = marked_force_claims(path, selection)
+        shown = [claims[claims["selected"]]]
+    elif view == "quotes":
+        shown = [selected_quotes(path, selection)]
+    else:
+        return sources_used(path, selection)
+    return citations.sources_used(dataset, shown)
