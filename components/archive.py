@@ -399,7 +399,7 @@ def build(folder: Path, data: str | None = None, built: datetime | None = None) 
     if folder.exists() and any(folder.iterdir()):
         raise FileExistsError(f"{folder} is not empty; the archive is built into a new or empty folder")
     descriptor = result.dataset.descriptor
-    edition = Edition(descriptor["version"], descriptor["created"], built or datetime.now(UTC))
+    edition = Edition(descriptor["version"], descriptor["created"][:10], built or datetime.now(UTC))
     (folder / "assets").mkdir(parents=True, exist_ok=True)
     (folder / "data").mkdir(exist_ok=True)
     for name, (bundle, licence) in BUNDLES.items():
