@@ -259,11 +259,15 @@ with quotes_area:
         st.caption(
             summaries.count_of(len(shown_quotes), len(all_quotes), "quotes")
             + (f" matching “{links.markdown_literal(selection.search)}”" if selection.search else "")
-            + ". Quotes are verbatim as the source printed them; where they were translated, the column says by whom. "
-            "Select a row to read the whole quote."
+            + ". Quotes are verbatim as the source printed them; where they were translated, the column says by whom."
+            + ("" if narrow else " Select a row to read the whole quote.")
         )
         if shown_quotes.empty:
             st.info("No quotes match this selection.")
+            return
+        if narrow:  # a phone: every quote in full, a block each, in a box of its own height
+            with st.container(height=640):
+                st.html(loader.quote_blocks(DATA, selection))
             return
         rows = loader.quote_rows(DATA, selection)
         picked = st.dataframe(

@@ -156,6 +156,13 @@ def quote_rows(path: str, selection: Selection) -> pd.DataFrame:
 
 
 @per_selection
+def quote_blocks(path: str, selection: Selection) -> str:
+    """The selection's quotes as one escaped HTML table, which a phone shows as a block per quote."""
+    rows = quote_rows(path, selection)
+    return html_table(quote_table.for_phones(rows), f"Table of {len(rows)} quotes", link_column="Source link")
+
+
+@per_selection
 def selected_events(path: str, selection: Selection) -> pd.DataFrame:
     return filters.filter_events(load(path).dataset, selection)
 
