@@ -574,3 +574,20 @@ def test_on_a_phone_every_quote_is_a_block_with_its_words_in_full(dataset: Datas
     for quote in rows["quote"]:
         assert escape(quote) in page, "each quote in full, not cut to a grid cell's width"
     assert page.count("<tr>") == len(rows) + 1 and page.count("open ↗") == rows["source_url"].notna().sum()
+
+
+def test_with_a_day_the_map_draws_the_contingents_on_the_ground_that_day(dataset: Dataset) -> None:
+    departures = filters.departures(dataset)
+    movements = dataset["contingent_movements"]
+    assert set(departures.index) == set(movements["contributor"]), "every contingent has a day it had all left"
+    for offset in range(19):
+        day = date(2022, 1, 1) + pd.Timedelta(days=offset)
+        legs = filters.filter_movements(dataset, filters.Selection(day=day))
+        for _, leg in legs.iterrows():
+            if leg["direction"] == "deployment":
+                assert leg["date"].date() <= day < departures[leg["contributor"]].date(), (day, leg["movement_id"])
+            else:
+                assert leg["date"].date() == day, "a way home is drawn on the day it was taken"
+        arrived = movements[(movements["direction"] == "deployment") & (movements["date"].dt.date <= day)]
+        on_the_ground = arrived[arrived["contributor"].map(departures).dt.date > day]
+        assert set(on_the_ground["movement_id"]) <= set(legs["movement_id"]), day
