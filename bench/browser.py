@@ -21,7 +21,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.servers import LOGS
 from components import plotly_view
-from tests.browser.conftest import CHART, DESKTOP, READY, Session
+from tests.browser.conftest import CHART, DESKTOP, READY, Session, open_actor_menu
 
 PROBE = """
 (() => {
@@ -391,7 +391,7 @@ def filter_change(session: Session, label: str, add: bool, received: list[int] |
     bytes_before = received[0] if received else 0
     before = page.evaluate("window.__marks.redraws.length")
     if add:
-        page.locator("[data-testid=stMultiSelect]").first.click()
+        open_actor_menu(page)
         page.get_by_role("option", name=label, exact=True).click()
     else:
         page.get_by_role("button", name=f"Remove {label}").click()
