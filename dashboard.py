@@ -191,11 +191,7 @@ with st.container(border=True) if view is None else st.sidebar:
         chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels, day, view
     )
     # A plain text field: readers select and copy it, and it needs no extra script in the browser.
-    st.text_input(
-        "Link to this view",
-        value=f"{st.context.url or ''}{'?' + share if share else ''}",
-        help="This link opens the page with the same filters and day.",
-    )
+    st.text_input("Link to this view", value=f"{st.context.url or ''}{'?' + share if share else ''}")
     cite_button = st.button("Cite or embed this view", icon=":material/format_quote:", key="cite-sidebar")
     plotly_view.preload(STATIC_DIR)  # shows nothing; its element takes the container's last gap
 

@@ -428,7 +428,7 @@ def day_step(session: Session, forward: bool, received: list[int] | None = None)
     page = session.page
     bytes_before = received[0] if received else 0
     before = page.evaluate("window.__marks.redraws.length")
-    page.locator("[data-testid=stSlider] [role=slider]").first.press("ArrowRight" if forward else "ArrowLeft")
+    page.locator("[data-testid=stSlider] input[type=range]").first.press("ArrowRight" if forward else "ArrowLeft")
     page.wait_for_function(f"window.__marks.redraws.length > {before}", timeout=60_000, polling=100)
     redraw = page.evaluate(f"window.__marks.redraws[{before}]")
     settle(page)

@@ -221,11 +221,17 @@ class Session:
                 const charts = [...document.querySelectorAll(chart)];
                 const grids = [...document.querySelectorAll('[data-testid=stDataFrame]')]
                     .filter(g => g.checkVisibility() && g.getBoundingClientRect().height > 0);
+                // Both charts, unless the selection has no figure for one ("... so the chart is left out") or the
+                // link shows a single view.
+                const leftOut = (document.body.innerText.match(/so the chart is left out/g) || []).length;
+                const single = new URL(location.href).searchParams.has('view');
                 return frames.every(f => f.querySelector('canvas'))
-                    && charts.length > 0 && charts.every(c => c.querySelector('.main-svg .scatterlayer .trace'))
+                    && (single || charts.length + leftOut >= 2)
+                    && charts.every(c => c.querySelector('.main-svg .scatterlayer .trace'))
                     && grids.every(g => g.querySelector('[role=gridcell]'))
-                    // the quote table, unless no quote matches
-                    && (grids.length > 0 || document.body.innerText.includes('No quotes match this selection.'));
+                    // the quote table (on a phone, its blocks), unless no quote matches
+                    && (grids.length > 0 || document.querySelector('[data-testid=stMain] table[aria-label$=" quotes"]')
+                        || document.body.innerText.includes('No quotes match this selection.'));
             }""",
             arg=CHART,
             timeout=60_000,

@@ -99,6 +99,6 @@ def test_the_day_control_works_from_the_keyboard(open_session, dataset) -> None:
     session.open("day=2022-01-09")
     page = session.page
     assert metric(page, "Dead, official toll") == toll(date(2022, 1, 9))
-    session.rerun(lambda: page.locator("[data-testid=stSlider] [role=slider]").first.press("ArrowRight"))
+    session.rerun(lambda: page.locator("[data-testid=stSlider] input[type=range]").first.press("ArrowRight"))
     page.wait_for_function("() => new URL(location.href).searchParams.get('day') === '2022-01-10'", timeout=10_000)
     assert metric(page, "Dead, official toll") == toll(date(2022, 1, 10)) != toll(date(2022, 1, 9))
