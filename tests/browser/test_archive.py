@@ -9,6 +9,7 @@ import pytest
 
 from components import archive
 from components.dataset import Dataset
+from tests.conftest import quotes_shown
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_the_archive_draws_everything_offline(browser, edition: Path, dataset: D
     for name in ("casualties", "forces"):
         markers = page.locator(f"#chart-{name} svg.main-svg .scatterlayer .point").count()
         assert markers > 5, f"the {name} chart draws its claims"
-    quotes = len(dataset["quotes"])
+    quotes = len(quotes_shown(dataset))
     table = page.locator(
         f'table[aria-label="Table of {quotes} quotes with date, speaker, quote, actor group, role and source."]'
     )
