@@ -20,9 +20,11 @@ from components import geo, maps
 
 # Box estimates for the maps' font (Source Sans Pro, else Helvetica or Arial) in em: wide enough for Arial, the
 # widest of the three, as the browser test measures.
-CHARACTER_WIDTH = {"lower": 0.56, "upper": 0.72, "other": 0.6}
+CHARACTER_WIDTH = {"lower": 0.59, "upper": 0.74, "wide": 0.95, "other": 0.6}
+WIDE_LETTERS = set("MWmw")
 LINE_HEIGHT = 1.2
 GAP = 3  # pixels between a marker's edge and its label
+FURTHER = 6  # pixels further out for a label's second choice of spots
 MARGIN = 2  # pixels a label keeps from the frame's edge
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in world pixels (y down)
@@ -52,28 +54,34 @@ def text_size(text: str, size: float) -> tuple[float, float]:
     """Estimated width and height in pixels of `text` at `size`, one line per "\n"."""
     lines = text.split("\n")
 
+    def kind(character: str) -> str:
+        if character in WIDE_LETTERS:
+            return "wide"
+        return "upper" if character.isupper() else "lower" if character.islower() else "other"
+
     def width(line: str) -> float:
-        return (
-            sum(CHARACTER_WIDTH["upper" if c.isupper() else "lower" if c.islower() else "other"] for c in line) * size
-        )
+        return sum(CHARACTER_WIDTH[kind(character)] for character in line) * size
 
     return max(width(line) for line in lines), len(lines) * size * LINE_HEIGHT
 
 
 def around(longitude: float, latitude: float, radius: float) -> tuple[Spot, ...]:
-    """The eight spots beside a round marker: right, left, above, below, then the diagonals."""
-    reach = radius + GAP
-    slant = reach * 0.7
-    return (
-        Spot(longitude, latitude, "start", "center", reach, 0),
-        Spot(longitude, latitude, "end", "center", -reach, 0),
-        Spot(longitude, latitude, "middle", "bottom", 0, -reach),
-        Spot(longitude, latitude, "middle", "top", 0, reach),
-        Spot(longitude, latitude, "start", "bottom", slant, -slant),
-        Spot(longitude, latitude, "start", "top", slant, slant),
-        Spot(longitude, latitude, "end", "bottom", -slant, -slant),
-        Spot(longitude, latitude, "end", "top", -slant, slant),
-    )
+    """Spots beside a round marker: right, left, above, below, the diagonals, then the same a little further
+    out (a label there still reads as the marker's, with nothing between them)."""
+    spots = []
+    for reach in (radius + GAP, radius + GAP + FURTHER):
+        slant = reach * 0.7
+        spots += [
+            Spot(longitude, latitude, "start", "center", reach, 0),
+            Spot(longitude, latitude, "end", "center", -reach, 0),
+            Spot(longitude, latitude, "middle", "bottom", 0, -reach),
+            Spot(longitude, latitude, "middle", "top", 0, reach),
+            Spot(longitude, latitude, "start", "bottom", slant, -slant),
+            Spot(longitude, latitude, "start", "top", slant, slant),
+            Spot(longitude, latitude, "end", "bottom", -slant, -slant),
+            Spot(longitude, latitude, "end", "top", -slant, slant),
+        ]
+    return tuple(spots)
 
 
 def label_box(spot: Spot, text: str, size: float, zoom: float) -> Box:
