@@ -205,9 +205,15 @@ with maps_area:
             f" ({unmapped} nationwide or without a location are not mapped); "
             f"{summaries.plural(len(arc_rows), 'contingent leg')}"
             + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
-            + ". Each leg's width follows the contingent's claimed size; a withdrawal is dashed and bends the other "
-            "way from the deployment it reverses. The legs from Russia, Belarus and Armenia start beyond the map's "
-            "west edge: drag the map to follow them. Point at a circle or a leg for details and sources."
+            + ". "
+            + (
+                "Each leg's width follows the contingent's claimed size; a withdrawal is dashed and bends the other "
+                "way from the deployment it reverses. Legs from Russia, Belarus and Armenia start beyond the map's "
+                "west edge: drag the map to follow them. "
+                if len(arc_rows)
+                else ""
+            )
+            + f"Point at a circle{' or a leg' if len(arc_rows) else ''} for details and sources."
         )
         if len(national_points) or len(arc_rows):
             st.pydeck_chart(
