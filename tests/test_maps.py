@@ -265,3 +265,20 @@ def test_the_neighbours_layer_is_the_countries_around_kazakhstan_and_credited(da
     assert geo.contains(shapes["CHN"], 87.6, 43.8) and geo.contains(shapes["UZB"], 69.24, 41.3)  # Urumqi, Tashkent
     entry = next(layer for layer in dataset.descriptor["x-boundaries"] if layer["name"] == "neighbours")
     assert entry["attribution"] == "Natural Earth" and entry["license"] == "Public domain"
+
+
+def test_context_outlines_keep_every_edge_the_first_views_show(dataset: Dataset) -> None:
+    west, south, east, north = map_kazakhstan.CONTEXT_BOUNDS
+    for narrow in (False, True):
+        frame = maps.frame_bounds(
+            map_kazakhstan.view(narrow), *(map_kazakhstan.NARROW if narrow else map_kazakhstan.WIDE)
+        )
+        assert west < frame[0] and south < frame[1] and frame[2] < east and frame[3] < north
+    layer = maps.rounded_geojson(dataset.boundaries["csto_countries"], 1)
+    kept = maps.ring_segments(layer, map_kazakhstan.CONTEXT_BOUNDS)
+    every = maps.ring_segments(layer)
+    assert len(kept) < len(every) / 3, "Russia's far east and Arctic coast are left out"
+    inside = [
+        edge for edge in every if any(west <= p[0] <= east and south <= p[1] <= north for p in (edge["s"], edge["t"]))
+    ]
+    assert kept == inside
