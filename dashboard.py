@@ -1,5 +1,7 @@
 """Kazakhstan, January 2022: the unrest and the CSTO deployment."""
 
+import time
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -7,9 +9,11 @@ import streamlit as st
 
 from components import (
     casualty_chart,
+    cite,
     downloads,
     filters,
     force_chart,
+    headline,
     legend,
     links,
     loader,
@@ -17,10 +21,14 @@ from components import (
     plotly_view,
     quote_table,
     summaries,
+    timeline,
 )
 from components.dictionary import dictionary_rows
 
 st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", layout="wide")
+# The page's scrollbar keeps its gutter from the first paint: its arrival, once the views make the page taller than
+# the window, would otherwise move the whole page sideways (a static style, no data in it).
+st.html("<style>[data-testid=stMain] { scrollbar-gutter: stable; }</style>")
 
 # Files Streamlit serves at app/static/ (server.enableStaticServing): Plotly's bundle, the maps' boundaries.
 STATIC_DIR = Path(__file__).with_name("static")
@@ -29,7 +37,12 @@ STATIC_DIR = Path(__file__).with_name("static")
 DATA = str(loader.data_dir())
 result = loader.load(DATA)
 
-st.title("Kazakhstan, January 2022")
+view = links.read_view(st.query_params.get_all(links.VIEW))  # one view alone (an embed), or None: the whole page
+if view is None:
+    st.title("Kazakhstan, January 2022")
+elif st.context.is_embedded:
+    # An embedded view is read, not filtered: the link at its foot opens the page with its filters.
+    st.html(f"<style>{links.EMBEDDED_VIEW_STYLE}</style>")
 if result.dataset is None:
     st.error("The dashboard cannot show the data: the data package failed validation.")
     st.code(result.problem_report, language=None)
@@ -37,12 +50,8 @@ if result.dataset is None:
 
 dataset = result.dataset
 descriptor = dataset.descriptor
-st.subheader("The unrest and the Russian-led CSTO deployment", anchor=False)
-st.markdown(descriptor["x-summary"])
-st.caption(
-    f"Data version {descriptor['version']}, {descriptor['created']}. Numbers are claims: every figure shows who "
-    "made it, when, and the source that reported it."
-)
+if view is None:
+    st.markdown(descriptor["x-summary"])
 
 # FILTERS, BOUND TO THE URL ----------------------------------------------------------------------------
 labels = filters.group_labels(dataset)
@@ -50,12 +59,111 @@ first_day, last_day = filters.study_window(dataset)
 reading = links.read_link(
     {key: st.query_params.get_all(key) for key in st.query_params}, list(labels.values()), first_day, last_day
 )
-with st.sidebar:
-    st.header("Filters")
-    chosen_labels = st.multiselect(
-        "Actor groups", list(labels.values()), key=links.ACTOR, bind="query-params", placeholder="All actor groups"
+
+# THE RECORD AS IT STOOD ON A DAY ------------------------------------------------------------------------
+# The day is held by the control and written to the link only when the reader moves it or pauses (not while it
+# plays): the control is not bound to the URL as the filters are.
+if timeline.DAY_KEY not in st.session_state:
+    st.session_state[timeline.DAY_KEY] = reading.day
+
+
+def write_day_to_link() -> None:
+    st.session_state[timeline.PLAYING_KEY] = False
+    shown = st.session_state[timeline.DAY_KEY]
+    if shown is None:
+        st.query_params.pop(links.DAY, None)
+    else:
+        st.query_params[links.DAY] = shown.isoformat()
+
+
+def play_or_pause() -> None:
+    if st.session_state.get(timeline.PLAYING_KEY):
+        write_day_to_link()
+    else:
+        timeline.start(st.session_state, first_day, last_day, time.monotonic())
+
+
+playing = bool(st.session_state.get(timeline.PLAYING_KEY))
+day = st.session_state[timeline.DAY_KEY]  # a single view shows the linked day without the control
+
+
+@st.fragment(run_every=timeline.STEP_SECONDS if playing else None)
+def day_player() -> None:
+    """While playing, each tick of the timer moves the day on and draws the whole page for it."""
+    if timeline.step(st.session_state, last_day, time.monotonic()):
+        if not st.session_state[timeline.PLAYING_KEY]:
+            write_day_to_link()  # the last day: playing stopped there, as a pause would
+        st.rerun(scope="app")
+
+
+actor_names = loader.actor_names(DATA)
+if view is None:
+    day_column, play_column = st.columns([5, 1], vertical_alignment="bottom")
+    day = day_column.select_slider(
+        "Show the record as it stood at the end of a day",
+        options=[None, *timeline.days(first_day, last_day)],
+        format_func=timeline.label,
+        key=timeline.DAY_KEY,
+        on_change=write_day_to_link,
+        help="Every view shows what had been made public by the end of that day: later claims, events and quotes "
+        "are left out. Play steps through 1 to 19 January, a day a second.",
     )
-    window = st.slider(
+    play_column.button(
+        "Pause" if playing else "Play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        on_click=play_or_pause,
+        width="stretch",
+        help="Step through the days; pausing puts the day in the link.",
+    )
+    day_player()
+
+    # HEADLINE FIGURES -----------------------------------------------------------------------------------
+    st.markdown(f"**{timeline.heading(day)}**")
+    for column, today, yesterday in zip(
+        st.columns(3),
+        loader.headlines(DATA, day),
+        loader.headlines(DATA, headline.day_before(day, first_day)) if day else [None] * 3,
+        strict=True,
+    ):
+        with column:
+            st.metric(today.label, today.value, delta=headline.change(today, yesterday), delta_color="off", border=True)
+            st.caption(" ".join(filter(None, [today.context, today.attribution])))
+
+    # WHAT IS KNOWN, AND WHAT IS NOT ---------------------------------------------------------------------
+    with st.container(border=True):
+        st.markdown("**What is known, and what is not**")
+        settled, disputed = st.columns(2)
+        facts = headline.key_facts(descriptor)
+        for column, side, title in (
+            (settled, "settled", "The record settles"),
+            (disputed, "disputed", "Disputed or unproven"),
+        ):
+            column.markdown(
+                f"*{title}*\n\n" + "\n".join(f"- {headline.fact_line(text, rows)}" for text, rows in facts[side])
+            )
+    st.caption(
+        f"Data version {descriptor['version']}, {descriptor['created'][:10]}. Numbers are claims: every figure "
+        "shows who made it, when, and the source that reported it."
+    )
+
+# FILTERS, BOUND TO THE URL ----------------------------------------------------------------------------
+# In the page, not a sidebar: a phone folds a sidebar away behind an unlabelled button, and a sidebar that opens after
+# the first paint pushes the whole page sideways.
+contents = loader.group_contents(DATA)
+with st.container(border=True) if view is None else st.sidebar:
+    st.markdown("**Filter the page**")
+    actor_column, dates_column = st.columns([3, 2])
+    chosen_labels = actor_column.multiselect(
+        "Actor groups",
+        list(labels.values()),
+        key=links.ACTOR,
+        bind="query-params",
+        placeholder="All actor groups",
+        # The counts go in the help, not the options: a bound widget writes its options' display text to the link.
+        help="What each group holds (a quote is its speaker's, an event belongs to every group involved, a figure "
+        "to its claimant's):\n\n" + "\n".join(f"- **{label}**: {held}" for label, held in contents.items()),
+    )
+    window = dates_column.slider(
         "Dates, January 2022",
         min_value=first_day,
         max_value=last_day,
@@ -64,22 +172,32 @@ with st.sidebar:
         key=links.DATES,
         bind="query-params",
     )
-    include_later = st.toggle(
-        "Include official reports after 19 January", value=True, key=links.LATER, bind="query-params"
-    )
-    search = st.text_input(
+    search_column, later_column = st.columns([3, 2], vertical_alignment="bottom")
+    search = search_column.text_input(
         "Search quotes",
         key=links.SEARCH,
         bind="query-params",
         max_chars=links.SEARCH_MAX_CHARS,
         placeholder="a word or a name",
     )
-    share = links.share_query(chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels)
-    st.subheader("Share this view")
-    st.caption("This link opens the page with the same filters.")
+    include_later = later_column.toggle(
+        "Include what was made public after 19 January",
+        value=True,
+        key=links.LATER,
+        bind="query-params",
+        help="Official tolls, human-rights reports and media counts published later, dated by publication.",
+    )
+    share = links.share_query(
+        chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels, day, view
+    )
     # A plain text field: readers select and copy it, and it needs no extra script in the browser.
-    st.text_input("Link to this view", value=f"{st.context.url or ''}{'?' + share if share else ''}")
-    plotly_view.preload(STATIC_DIR)  # shows nothing; at the sidebar's foot, where its space goes unseen
+    st.text_input(
+        "Link to this view",
+        value=f"{st.context.url or ''}{'?' + share if share else ''}",
+        help="This link opens the page with the same filters and day.",
+    )
+    cite_button = st.button("Cite or embed this view", icon=":material/format_quote:", key="cite-sidebar")
+    plotly_view.preload(STATIC_DIR)  # shows nothing; its element takes the container's last gap
 
 narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))  # a phone: some views lay out for it
 label_to_group = {label: group for group, label in labels.items()}
@@ -90,6 +208,7 @@ selection = filters.Selection(
     include_later=include_later,
     search=search[: links.SEARCH_MAX_CHARS],
     window_end=last_day,
+    day=day,
 )
 # Optional notes sit in containers of their own (or at the end of one), so a note that comes and goes never shifts
 # the elements after it: Streamlit would take those for new elements and redraw them from scratch.
@@ -98,26 +217,28 @@ with st.container():
         st.warning("This link asked for things the page cannot show, so it ignored " + "; ".join(reading.notices) + ".")
 st.caption(
     f"Showing **{summaries.selection_phrase(chosen_labels)}**, {selection.start:%-d}–{selection.end:%-d %B %Y}"
-    + (", with later official reports" if include_later else "")
+    + (f", as the record stood at the end of {day:%-d %B}" if day else "")
+    + (", with what was made public later" if include_later and not day else "")
     + ". "
     "Maps and the quote table show only the selection; the charts keep every claim and dim those from other "
     "actor groups, so the selected figures can be read against the whole record."
 )
-actor_names = loader.actor_names(DATA)
 
 
 def claims_chart(key: str, figure, claims, unnumbered, noun: str, how_to_read: str, none_selected: str) -> None:
     """A chart of claims: how many the selection holds and how to read them, the chart, and the selected claims
-    it cannot draw for want of a number. The notes that come and go sit in containers of their own."""
+    it cannot draw for want of a number. When the selection holds none, one sentence says so in its place. The
+    notes that come and go sit in containers of their own."""
     chosen = int(claims["selected"].sum())
-    with st.container():
-        st.caption(f"{summaries.count_of(chosen, len(claims), noun)} are from the selection. {how_to_read}")
+    with st.container():  # the elements after it keep their places whether the chart is drawn or not
         if not chosen:
-            st.info(none_selected)
-    plotly_view.show(figure, key=key, alt=summaries.claims_alt(claims, noun), static_dir=STATIC_DIR)
-    with st.container():
-        if len(unnumbered):
-            st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
+            st.markdown(none_selected)
+            return
+        st.caption(f"{summaries.count_of(chosen, len(claims), noun)} are from the selection. {how_to_read}")
+        plotly_view.show(figure, key=key, alt=summaries.claims_alt(claims, noun), static_dir=STATIC_DIR)
+        with st.container():
+            if len(unnumbered):
+                st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
 
 
 # The three views in page order. The quote table is filled first, though shown last: the data grid builds the
@@ -127,7 +248,8 @@ maps_area, charts_area, quotes_area = st.container(), st.container(), st.contain
 
 # QUOTES ------------------------------------------------------------------------------------------------
 with quotes_area:
-    st.header("What they said")
+    if links.shows(view, "quotes"):
+        st.header("What they said")
     all_quotes = loader.quotes(DATA)
     shown_quotes = loader.selected_quotes(DATA, selection)
 
@@ -137,11 +259,15 @@ with quotes_area:
         st.caption(
             summaries.count_of(len(shown_quotes), len(all_quotes), "quotes")
             + (f" matching “{links.markdown_literal(selection.search)}”" if selection.search else "")
-            + ". Quotes are verbatim as the source printed them; where they were translated, the column says by whom. "
-            "Select a row to read the whole quote."
+            + ". Quotes are verbatim as the source printed them; where they were translated, the column says by whom."
+            + ("" if narrow else " Select a row to read the whole quote.")
         )
         if shown_quotes.empty:
             st.info("No quotes match this selection.")
+            return
+        if narrow:  # a phone: every quote in full, a block each, in a box of its own height
+            with st.container(height=640):
+                st.html(loader.quote_blocks(DATA, selection))
             return
         rows = loader.quote_rows(DATA, selection)
         picked = st.dataframe(
@@ -172,18 +298,20 @@ with quotes_area:
             st.markdown("> " + links.markdown_literal(chosen["quote"]))
             st.caption(links.markdown_literal(quote_table.attribution(chosen)))
 
-    quote_section()
+    if links.shows(view, "quotes"):
+        quote_section()
 
 # MAPS --------------------------------------------------------------------------------------------------
 with maps_area:
-    st.header("Where it happened")
+    if view is None:
+        st.header("Where it happened")
     events = loader.selected_events(DATA, selection)
     national_points = loader.national_points(DATA, selection)
     almaty_points = loader.almaty_points(DATA, selection)
     arc_rows, undrawn_legs = loader.selected_arcs(DATA, selection)
     legs = {(group, direction) for group, direction in zip(arc_rows["group_id"], arc_rows["direction"], strict=True)}
     with st.container():
-        if len(national_points) or len(almaty_points) or len(arc_rows):
+        if view in (None, "kazakhstan", "almaty") and (len(national_points) or len(almaty_points) or len(arc_rows)):
             st.html(
                 legend.map_key(
                     [
@@ -195,81 +323,138 @@ with maps_area:
                 )
             )
 
-    national, city = st.columns([3, 2])
+    national, city = st.columns([3, 2]) if view is None else (st.container(), st.container())
     with national:
-        st.subheader("Kazakhstan and the CSTO contingents")
-        unmapped = len(events) - int(national_points["events"].sum()) if len(national_points) else len(events)
-        st.caption(
-            f"{summaries.count_of(len(events), len(dataset['events']), 'events')} at "
-            f"{summaries.plural(len(national_points), 'place')}"
-            f" ({unmapped} nationwide or without a location are not mapped); "
-            f"{summaries.plural(len(arc_rows), 'contingent leg')}"
-            + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
-            + ". "
-            + (
-                "Each leg's width follows the contingent's claimed size; a withdrawal is dashed and bends the other "
-                "way from the deployment it reverses. Legs from Russia, Belarus and Armenia start beyond the map's "
-                "west edge: drag the map to follow them. "
-                if len(arc_rows)
-                else ""
+        if links.shows(view, "kazakhstan"):
+            st.subheader("Kazakhstan and the CSTO contingents")
+            unmapped = len(events) - int(national_points["events"].sum()) if len(national_points) else len(events)
+            st.caption(
+                f"{summaries.count_of(len(events), len(dataset['events']), 'events')} at "
+                f"{summaries.plural(len(national_points), 'place')}"
+                f" ({unmapped} nationwide or without a location are not mapped); "
+                f"{summaries.plural(len(arc_rows), 'contingent leg')}"
+                + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
+                + ". "
+                + (
+                    "Each leg's width follows the contingent's claimed size; a withdrawal is dashed and bends the "
+                    "other way from the deployment it reverses. Legs from Russia, Belarus and Armenia start beyond "
+                    "the map's west edge: drag the map to follow them. "
+                    if len(arc_rows)
+                    else ""
+                )
+                + f"Point at a circle{' or a leg' if len(arc_rows) else ''} for details and sources."
             )
-            + f"Point at a circle{' or a leg' if len(arc_rows) else ''} for details and sources."
-        )
-        if len(national_points) or len(arc_rows):
-            st.pydeck_chart(
-                loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
-                height=map_kazakhstan.height(narrow),
-                alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
-            )
-        else:
-            st.info("No events or contingent movements for this selection.")
+            if len(national_points) or len(arc_rows):
+                st.pydeck_chart(
+                    loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
+                    height=map_kazakhstan.height(narrow),
+                    alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
+                )
+            else:
+                st.info("No events or contingent movements for this selection.")
     with city:
-        st.subheader("Almaty")
-        st.caption(
-            f"{summaries.plural(int(almaty_points['events'].sum()) if len(almaty_points) else 0, 'event')} at "
-            f"{summaries.plural(len(almaty_points), 'place')} in the city; sites without a sourced coordinate are "
-            "shown at the city centre."
-        )
-        if len(almaty_points):
-            st.pydeck_chart(
-                loader.almaty_deck(DATA, STATIC_DIR, selection, narrow),
-                height=map_kazakhstan.HEIGHT,
-                alt=summaries.map_alt(almaty_points, None, "Almaty"),
+        if links.shows(view, "almaty"):
+            st.subheader("Almaty")
+            st.caption(
+                f"{summaries.plural(int(almaty_points['events'].sum()) if len(almaty_points) else 0, 'event')} at "
+                f"{summaries.plural(len(almaty_points), 'place')} in the city; sites without a sourced coordinate are "
+                "shown at the city centre."
             )
-        else:
-            st.info("No events in Almaty for this selection.")
+            if len(almaty_points):
+                st.pydeck_chart(
+                    loader.almaty_deck(DATA, STATIC_DIR, selection, narrow),
+                    height=map_kazakhstan.HEIGHT,
+                    alt=summaries.map_alt(almaty_points, None, "Almaty"),
+                )
+            else:
+                st.info("No events in Almaty for this selection.")
 
 # CHARTS ------------------------------------------------------------------------------------------------
 with charts_area:
     # Casualty claims
-    st.header("How the toll was counted")
     casualty_claims = loader.marked_casualty_claims(DATA, selection)
-    claims_chart(
-        "casualty_chart",
-        loader.casualty_figure(DATA, selection, narrow),
-        casualty_claims,
-        casualty_chart.claims_without_numbers(casualty_claims),
-        "casualty, detention and crowd figures",
-        "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it "
-        "revised. Ranges are drawn as vertical bars."
-        + (" Reports after 19 January sit past the shaded break, on a compressed time scale." if include_later else ""),
-        "No casualty, detention or crowd figures were claimed by this selection in these dates; other claimants' "
-        "figures are shown dimmed.",
-    )
+    if links.shows(view, "casualties"):
+        st.header("How the toll was counted")
+        claims_chart(
+            "casualty_chart",
+            loader.casualty_figure(DATA, selection, narrow),
+            casualty_claims,
+            casualty_chart.claims_without_numbers(casualty_claims),
+            "casualty, detention and crowd figures",
+            "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it "
+            "revised, a dotted one a repeat to what it repeats. Ranges are drawn as vertical bars."
+            + (
+                " Reports after 19 January sit past the shaded break, on a compressed time scale."
+                if include_later and not day
+                else ""
+            ),
+            f"No casualty, detention or crowd figure was claimed by {summaries.selection_phrase(chosen_labels)} in "
+            "these dates, so the chart is left out.",
+        )
 
     # Force-size claims
-    st.header("How many troops the CSTO sent")
     force_claims = loader.marked_force_claims(DATA, selection)
-    claims_chart(
-        "force_chart",
-        loader.force_figure(DATA, selection),
-        force_claims,
-        force_chart.claims_without_numbers(force_claims),
-        "force-size claims",
-        "Filled markers are official figures, open ones media reports; triangles are media figures far from every "
-        "official one.",
-        "No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.",
+    if links.shows(view, "forces"):
+        st.header("How many troops the CSTO sent")
+        claims_chart(
+            "force_chart",
+            loader.force_figure(DATA, selection, narrow),
+            force_claims,
+            force_chart.claims_without_numbers(force_claims),
+            "force-size claims",
+            "Each point is one claim at the date it was made public: filled markers are official figures, open ones "
+            "media reports, triangles media figures above every official figure for the whole force.",
+            f"No figure for the size of the CSTO force was given by {summaries.selection_phrase(chosen_labels)} in "
+            "these dates, so the chart is left out.",
+        )
+
+# ONE VIEW ALONE: its source line, the way back to the whole page, and the citation -------------------------
+cited = cite.CitedView(
+    title=descriptor["title"],
+    view_title=links.VIEWS.get(view),
+    version=descriptor["version"],
+    created=datetime.fromisoformat(descriptor["created"]).date(),
+    filters=cite.filters_in_words(
+        chosen_labels, selection.start, selection.end, include_later, selection.search, selection.day
+    ),
+    url=f"{st.context.url or ''}{'?' + share if share else ''}",
+    accessed=datetime.now(UTC).date(),
+)
+
+
+@st.dialog("Cite or embed this view", width="large")
+def cite_dialog() -> None:
+    st.caption(f"For what this view shows now: {links.markdown_literal(cited.filters)}. Each form's link reopens it.")
+    st.markdown("**Citation** (APA style)")
+    st.code(cite.plain_text(cited), language=None, wrap_lines=True)
+    st.markdown("**BibTeX**")
+    st.code(cite.bibtex(cited), language="latex", wrap_lines=True)
+    st.markdown("**CSL-JSON** (Zotero, pandoc)")
+    st.code(cite.csl_json(cited), language="json")
+    st.markdown("**Embed** this view in another page")
+    st.code(cite.iframe(cited.url, cited.full_title, view), language="html", wrap_lines=True)
+
+
+if view is not None:
+    sources_line = cite.source_line(
+        loader.view_sources(DATA, selection, view), dataset["sources"], cited.title, cited.version
     )
+    st.caption(links.markdown_literal(sources_line))
+    full_page = links.share_query(
+        chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels, day
+    )
+    back, cite_column = st.columns(2)
+    back.link_button(
+        "Open the full page",
+        f"{st.context.url or './'}{'?' + full_page if full_page else ''}",
+        icon=":material/open_in_new:",
+    )
+    cite_button |= cite_column.button("Cite or embed this view", icon=":material/format_quote:", key="cite-view")
+if cite_button:
+    cite_dialog()
+if view is not None:
+    loader.freeze_long_lived_objects()
+    st.stop()  # a single view ends here: no downloads, sources or method
 
 # DOWNLOADS ----------------------------------------------------------------------------------------------
 st.header("Download the data")
@@ -317,6 +502,7 @@ if sources_panel.open:
                 "publisher",
                 "original_publisher",
                 "publisher_type",
+                "outlet_control",
                 "title",
                 "published",
                 "language",
@@ -333,6 +519,7 @@ if sources_panel.open:
             "publisher": "Publisher",
             "original_publisher": "Text from",
             "publisher_type": "Kind",
+            "outlet_control": "Control",
             "title": "Title",
             "published": "Published",
             "language": "Language",

@@ -5,8 +5,10 @@ Semantics, stated on the page too:
 - Quotes are kept when the speaker's group is selected; events when any actor involved is in a
   selected group; claims when the claimant is; contingent legs when the contributing country's
   group is.
-- Dates: a row is kept when its date falls inside the window. Official reports published after
+- Dates: a row is kept when its date falls inside the window. Figures and reports made public after
   19 January 2022 are kept when "later reports" is on, whatever the window's end.
+- Day: with a day chosen, the page shows the record as it stood at the end of that day: rows dated after it
+  are left out, whatever else is chosen (a claim's date is the day it was made public).
 - The charts draw every claim and dim the ones outside the selection; maps and tables show only
   the selection.
 """
@@ -32,6 +34,7 @@ class Selection:
     include_later: bool = True
     search: str = ""
     window_end: date = field(default=date(2022, 1, 19), compare=False)
+    day: date | None = None  # the record as it stood at the end of this day; None: the whole record
 
     @property
     def all_groups(self) -> bool:
@@ -64,6 +67,8 @@ def in_dates(dates: pd.Series, selection: Selection) -> pd.Series:
     inside = (days >= selection.start) & (days <= selection.end)
     if selection.include_later:
         inside |= days > selection.window_end
+    if selection.day is not None:
+        inside &= days <= selection.day
     return inside
 
 
@@ -99,9 +104,38 @@ def filter_events(dataset: Dataset, selection: Selection) -> pd.DataFrame:
 
 
 def filter_movements(dataset: Dataset, selection: Selection) -> pd.DataFrame:
+    """The selection's contingent legs. With a day chosen, the contingents on the ground that day: a deployment leg
+    from its date until its contingent's last withdrawal leg, and a withdrawal leg on its own date only."""
     movements = dataset["contingent_movements"]
     framed = movements.assign(group_id=movements["contributor"].map(contributor_group))
-    return framed[in_groups(framed["group_id"], selection) & in_dates(framed["date"], selection)]
+    kept = in_groups(framed["group_id"], selection) & in_dates(framed["date"], selection)
+    if selection.day is not None:
+        day = pd.Timestamp(selection.day)
+        left = framed["contributor"].map(departures(dataset))
+        deployed = (framed["direction"] == "deployment") & (left.isna() | (left > day))
+        leaving = (framed["direction"] == "withdrawal") & (framed["date"] == day)
+        kept &= deployed | leaving
+    return framed[kept]
+
+
+def departures(dataset: Dataset) -> pd.Series:
+    """contributor → the day its contingent had all left: the later of its last withdrawal leg and the last
+    withdrawal event involving that country's own actors (the legs record where units went, not every flight: the
+    last Russian aircraft left on 19 January; the Armenian and Tajik ways home have no leg at all)."""
+    movements = dataset["contingent_movements"]
+    legs = movements[movements["direction"] == "withdrawal"].groupby("contributor")["date"].max()
+    countries = dataset["actors"].set_index("actor_id")["country"]
+    events = dataset["events"]
+    withdrawals = events[events["category"] == "csto_withdrawal"]
+    by_country = (
+        withdrawals.assign(country=withdrawals["actor_ids"].map(lambda ids: {countries[actor] for actor in ids}))
+        .explode("country")
+        .dropna(subset=["country"])
+        .groupby("country")["date"]
+        .max()
+    )
+    events_by_contributor = by_country[by_country.index.isin(set(movements["contributor"]))]
+    return pd.concat([legs, events_by_contributor]).groupby(level=0).max()
 
 
 def search_mask(frame: pd.DataFrame, columns: list[str], text: str) -> pd.Series:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -16,10 +17,12 @@ from components import (
     downloads,
     filters,
     force_chart,
+    headline,
     map_almaty,
     map_kazakhstan,
     maps,
     quote_table,
+    summaries,
 )
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
 from components.filters import Selection
@@ -99,6 +102,18 @@ def actor_names(path: str) -> dict[str, str]:
 
 
 @st.cache_resource(show_spinner=False)
+def group_contents(path: str) -> dict[str, str]:
+    """Actor group label → what the group holds, in words ("9 quotes, 2 events, 3 figures"), for the filter."""
+    dataset = load(path).dataset
+    return summaries.group_contents(dataset, filters.group_labels(dataset), filters.actor_groups(dataset))
+
+
+@st.cache_resource(show_spinner=False)
+def headlines(path: str, day: date | None) -> list[headline.Headline]:
+    return headline.headlines(load(path).dataset, day, actor_names(path), citation_lookup(path))
+
+
+@st.cache_resource(show_spinner=False)
 def casualty_claims(path: str) -> pd.DataFrame:
     return casualty_chart.prepare(load(path).dataset, actor_names(path), citation_lookup(path))
 
@@ -172,6 +187,13 @@ def quote_rows(path: str, selection: Selection) -> pd.DataFrame:
 
 
 @per_selection
+def quote_blocks(path: str, selection: Selection) -> str:
+    """The selection's quotes as one escaped HTML table, which a phone shows as a block per quote."""
+    rows = quote_rows(path, selection)
+    return html_table(quote_table.for_phones(rows), f"Table of {len(rows)} quotes", link_column="Source link")
+
+
+@per_selection
 def selected_events(path: str, selection: Selection) -> pd.DataFrame:
     return filters.filter_events(load(path).dataset, selection)
 
@@ -233,8 +255,10 @@ def marked_force_claims(path: str, selection: Selection) -> pd.DataFrame:
 
 
 @per_selection
-def force_figure(path: str, selection: Selection) -> dict:
-    return force_chart.force_figure(force_claims(path), selection, filters.group_labels(load(path).dataset))
+def force_figure(path: str, selection: Selection, narrow: bool = False) -> dict:
+    dataset = load(path).dataset
+    milestones, labels = casualty_chart.milestones(dataset), filters.group_labels(dataset)
+    return force_chart.force_figure(force_claims(path), selection, labels, milestones, narrow)
 
 
 @per_selection
@@ -249,3 +273,24 @@ def sources_used(path: str, selection: Selection) -> pd.DataFrame:
         selected_movements(path, selection),
     ]
     return citations.sources_used(load(path).dataset, shown)
+
+
+@per_selection
+def view_sources(path: str, selection: Selection, view: str | None) -> pd.DataFrame:
+    """The sources cited by the rows one view shows (a chart: its selected claims); the whole page's for None."""
+    dataset = load(path).dataset
+    if view == "kazakhstan":
+        shown = [selected_events(path, selection), selected_movements(path, selection)]
+    elif view == "almaty":
+        shown = [map_almaty.in_almaty(selected_events(path, selection), dataset)]
+    elif view == "casualties":
+        claims = marked_casualty_claims(path, selection)
+        shown = [claims[claims["selected"]]]
+    elif view == "forces":
+        claims = marked_force_claims(path, selection)
+        shown = [claims[claims["selected"]]]
+    elif view == "quotes":
+        shown = [selected_quotes(path, selection)]
+    else:
+        return sources_used(path, selection)
+    return citations.sources_used(dataset, shown)

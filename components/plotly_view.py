@@ -19,6 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import static_files
+from components.charts import TEXT_COLOURED
 
 CONFIG = {"displaylogo": False}
 ROOT_CLASS = "plotly-view"
@@ -63,10 +64,9 @@ function plotlyFrom(url) {
 }
 """
 
-# Runs in the page. Streamlit calls the default export on every run with the new data, on the same node.
-SCRIPT = r"""
-__LOADER__
-
+# Streamlit's chart theme for a figure's layout, in the browser: `themed(layout, element)`. The archive
+# (components/archive.py) sets the same CSS variables and draws its charts with it too.
+THEME = r"""
 // "#rrggbb", "#rgb" or "rgb(r, g, b)" at the given opacity; anything else as it is.
 function faded(colour, opacity) {
   let channels = null;
@@ -106,6 +106,22 @@ function themed(layout, element) {
     },
   };
 }
+"""
+
+# Runs in the page. Streamlit calls the default export on every run with the new data, on the same node.
+SCRIPT = (
+    r"""
+__LOADER__
+
+__THEME__
+
+// Traces marked with this `meta` are drawn in the theme's text colour: a line that must read as strongly in a dark
+// theme as in a light one (the official figure's step line).
+function textColoured(traces, element) {
+  const text = getComputedStyle(element).getPropertyValue('--st-text-color').trim() || '#31333f';
+  return traces.map((trace) =>
+    trace.meta === '__TEXT_COLOURED__' ? { ...trace, line: { ...trace.line, color: text } } : trace);
+}
 
 export default function ({ data, parentElement }) {
   const root = parentElement.querySelector('.__ROOT_CLASS__');
@@ -127,7 +143,7 @@ export default function ({ data, parentElement }) {
         });
         root.__resizing.observe(root);
       }
-      return draw(root, data.figure.data, layout, data.config);
+      return draw(root, textColoured(data.figure.data, parentElement), layout, data.config);
     })
     .catch((problem) => {
       console.error(problem);
@@ -138,7 +154,11 @@ export default function ({ data, parentElement }) {
     if (window.Plotly) window.Plotly.purge(root);
   };
 }
-""".replace("__LOADER__", LOADER).replace("__ROOT_CLASS__", ROOT_CLASS)
+""".replace("__LOADER__", LOADER)
+    .replace("__THEME__", THEME)
+    .replace("__ROOT_CLASS__", ROOT_CLASS)
+    .replace("__TEXT_COLOURED__", TEXT_COLOURED)
+)
 
 _component = st.components.v2.component(
     COMPONENT_NAME,

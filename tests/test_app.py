@@ -4,16 +4,18 @@ broken data handled. Plotly and pydeck specs are read from the element protos.""
 from __future__ import annotations
 
 import json
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import map_kazakhstan, plotly_view
+from components import cite, links, map_kazakhstan, plotly_view
 from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
-from tests.conftest import ROOT, run_validate
+from tests.conftest import ROOT, quotes_shown, run_validate
 from tests.test_validation import CASES
 
 APP = str(ROOT / "dashboard.py")
@@ -98,7 +100,7 @@ def test_default_page_draws_every_view(dataset: Dataset) -> None:
     assert {"csto-arcs", "events-unknown-deaths"} <= {item["id"] for item in national["layers"]}
     assert layer(city, "almaty-districts")
     assert len(figures(app)) == 2
-    quotes = len(dataset["quotes"])
+    quotes = len(quotes_shown(dataset))
     assert caption_with(app, "quotes").startswith(f"{quotes} of {quotes} quotes")
     assert len(app.dataframe[0].value) == quotes
     assert len(app.get("download_button")) == 5
@@ -109,13 +111,17 @@ def test_actor_filter_from_the_url_changes_every_view(dataset: Dataset) -> None:
     app = run_app({"actor": label})
     assert not app.exception and not app.warning
     assert app.multiselect[0].value == [label]
-    us_quotes = dataset["quotes"]["speaker_actor_id"].map(dataset["actors"].set_index("actor_id")["group_id"]) == "us"
-    assert caption_with(app, "quotes").startswith(f"{us_quotes.sum()} of {len(dataset['quotes'])} quotes")
+    shown = quotes_shown(dataset)
+    us_quotes = shown["speaker_actor_id"].map(dataset["actors"].set_index("actor_id")["group_id"]) == "us"
+    assert caption_with(app, "quotes").startswith(f"{us_quotes.sum()} of {len(shown)} quotes")
     assert set(app.dataframe[0].value["actor_group"]) == {label}
-    assert "0 of" in caption_with(app, "casualty, detention and crowd figures")
     assert any("No events or contingent movements" in info.value for info in app.info)
-    casualty, force = figures(app)
-    assert marker_count(casualty) > 0, "other claimants' figures stay on the chart, dimmed"
+    left_out = [text.value for text in app.markdown if "so the chart is left out" in text.value]
+    assert len(left_out) == 2 and not figures(app), "a chart with nothing from the selection gives up its space"
+    assert all(label in text for text in left_out), "the sentence names the selection"
+    officials = run_app({"actor": group_label(dataset, "kz-officials")})
+    casualty, *_ = figures(officials)
+    assert marker_count(casualty) > 0, "a selection with figures keeps the chart, others' figures dimmed"
 
 
 def test_contributor_groups_filter_the_arcs(dataset: Dataset) -> None:
@@ -152,7 +158,7 @@ def test_closed_panels_send_nothing_and_a_link_opens_them(dataset: Dataset) -> N
     labels = [expander.label for expander in closed.expander]
     sources_label = next(label for label in labels if label.startswith("Sources used by this view"))
     assert "Data dictionary" in labels
-    assert [len(frame.value) for frame in closed.dataframe] == [len(dataset["quotes"])], "only the quote grid"
+    assert [len(frame.value) for frame in closed.dataframe] == [len(quotes_shown(dataset))], "only the quote grid"
     (corrections,) = (table_rows(block.proto.body) for block in closed.get("html") if "<table" in block.proto.body)
     assert [row["Correction"].split()[0] for row in corrections] == list(dataset["corrections"]["correction_id"])
     assert all(row["Sources"] for row in corrections), "every correction names its sources"
@@ -193,7 +199,7 @@ def test_notes_that_come_and_go_never_move_the_views(dataset: Dataset) -> None:
     for group_id in ("kz-gov", "us", "csto-members", "opposition"):
         selected = view_positions(run_app({"actor": group_label(dataset, group_id)}))
         assert selected.items() <= default.items(), f"{group_id}: a view moved"
-        assert charts <= selected.keys(), f"{group_id}: the charts are always drawn"
+        assert selected.keys() & charts == {path for path in charts if path in selected}, f"{group_id}"
 
 
 @pytest.mark.parametrize(
@@ -215,7 +221,13 @@ def test_notes_that_come_and_go_never_move_the_views(dataset: Dataset) -> None:
 def test_every_actor_group_renders(dataset: Dataset, group_id: str) -> None:
     app = run_app({"actor": group_label(dataset, group_id)})
     assert not app.exception
-    assert len(figures(app)) == 2
+    groups = dataset["actors"].set_index("actor_id")["group_id"]
+    has_figures = [
+        (dataset[name]["claimant_actor_id"].map(groups) == group_id).any()
+        for name in ("casualty_reports", "force_deployments")
+    ]
+    left_out = [text.value for text in app.markdown if "so the chart is left out" in text.value]
+    assert len(figures(app)) == sum(has_figures) and len(left_out) == 2 - sum(has_figures), "drawn where it has any"
 
 
 def test_a_view_with_nothing_to_show_says_so() -> None:
@@ -240,7 +252,7 @@ def test_tampered_link_gives_a_notice_and_the_rest_of_the_page(dataset: Dataset)
         assert ignored in notice
     assert "<script>" not in notice, "link values are shown as inert text"
     assert app.multiselect[0].value == [label], "the valid part of the link still applies"
-    assert len(figures(app)) == 2
+    assert len(figures(app)) + sum("so the chart is left out" in text.value for text in app.markdown) == 2
 
 
 def test_reversed_dates_are_read_in_order(dataset: Dataset) -> None:
@@ -304,11 +316,11 @@ def test_broken_package_shows_the_report_and_no_data(mini_package: Path, monkeyp
 
 
 def preloads(app: AppTest) -> list[str]:
-    """The bodies of the sidebar's script-only HTML elements (plotly_view.preload)."""
-    return [element.proto.body for element in app.sidebar.get("html") if element.proto.unsafe_allow_javascript]
+    """The bodies of the page's script-only HTML elements (plotly_view.preload)."""
+    return [element.proto.body for element in app.get("html") if element.proto.unsafe_allow_javascript]
 
 
-def test_the_sidebar_starts_loading_plotlys_bundle_with_the_charts_loader() -> None:
+def test_the_filters_start_loading_plotlys_bundle_with_the_charts_loader() -> None:
     app = run_app()
     (body,) = preloads(app)
     bundle_url = plotly_view.published_bundle(ROOT / "static")
@@ -325,3 +337,92 @@ def test_charts_fall_back_to_st_plotly_chart_where_plotlys_bundle_cannot_be_publ
     assert not app.exception and not figures(app) and not preloads(app)
     fallback = [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
     assert len(fallback) == 2 and all(len(figure["data"]) > 5 for figure in fallback)
+
+
+def test_a_day_in_the_link_shows_the_record_as_it_stood_that_day(dataset: Dataset) -> None:
+    app = run_app({"day": "2022-01-09"})
+    assert not app.exception and not app.warning
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Dead, official toll"] == "No total yet", "the toll posted on 9 January was withdrawn that day"
+    assert any("posted and withdrawn on 9 January" in caption.value for caption in app.caption)
+    casualty, force = figures(app)
+    dates = dataset["casualty_reports"].set_index("report_id")["date"]
+    drawn = [report for trace in casualty["data"] if trace.get("customdata") for report in trace["customdata"]]
+    assert drawn and max(dates[report] for report in drawn) <= pd.Timestamp("2022-01-09"), "later claims are absent"
+    assert any(shape["type"] == "line" and shape["line"]["width"] == 2 for shape in casualty["layout"]["shapes"])
+    shown = app.dataframe[0].value
+    assert pd.to_datetime(shown["when"], format="%d %b %Y", errors="coerce").max() <= pd.Timestamp("2022-01-09")
+    share = next(field.value for field in app.text_input if field.label == "Link to this view")
+    assert "day=2022-01-09" in share
+    whole = run_app()
+    assert {metric.label: metric.value for metric in whole.metric}["Dead, official toll"] == "238"
+
+
+def test_a_day_the_page_cannot_use_is_named_and_the_whole_record_shown() -> None:
+    app = run_app({"day": "2022-02-30"})
+    assert not app.exception
+    assert "day “2022\\-02\\-30”" in app.warning[0].value, "the value is named, Markdown disarmed"
+    assert app.select_slider[0].value is None
+
+
+# ONE VIEW ALONE (view=) ------------------------------------------------------------------------------------
+
+
+def view_parts(app: AppTest, view: str) -> list:
+    """What a view draws: its deck, its chart's figure or its quote rows, as the page's element protos give them."""
+    main_decks, main_figures = decks(app), figures(app)
+    parts = {
+        "kazakhstan": lambda: main_decks[:1],
+        "almaty": lambda: main_decks[-1:],
+        "casualties": lambda: main_figures[:1],
+        "forces": lambda: main_figures[-1:],
+        "quotes": lambda: [app.dataframe[0].value.to_dict("records")] if len(app.dataframe) else [],
+    }
+    return parts[view]()
+
+
+@pytest.mark.parametrize("view", list(links.VIEWS))
+def test_a_link_shows_one_view_alone_with_its_filters(dataset: Dataset, view: str) -> None:
+    filters = {"actor": group_label(dataset, "kz-gov"), "dates": ["2022-01-04", "2022-01-12"]}
+    whole = run_app(filters)
+    alone = run_app({**filters, "view": view})
+    assert not alone.exception and not alone.warning
+    headings = [heading.value for heading in [*alone.main.header, *alone.main.subheader]]
+    assert headings == [links.VIEWS[view]], "the view's title and nothing else's"
+    assert view_parts(alone, view) == view_parts(whole, view) != view_parts(run_app({"view": view}), view), (
+        "the same drawing as on the whole page with these filters, and not the unfiltered one"
+    )
+    drawn = len(decks(alone)), len(figures(alone)), len(alone.dataframe)
+    assert drawn == {"kazakhstan": (1, 0, 0), "almaty": (1, 0, 0), "quotes": (0, 0, 1)}.get(view, (0, 1, 0))
+    captions = [caption.value for caption in alone.main.caption]
+    whole_captions = [caption.value for caption in whole.main.caption]
+    view_caption = next(caption for caption in captions if "Showing" not in caption and "Source" not in caption)
+    assert view_caption in whole_captions, "the view keeps its caption"
+    assert captions[-1].startswith("Source\\: “Kazakhstan, January 2022\\: the unrest"), "and ends on its source line"
+    keys = [element for element in alone.main.get("html") if "border-radius:50%" in element.proto.body]
+    assert bool(keys) == (view in ("kazakhstan", "almaty")), "a map keeps its colour key"
+    (back,) = alone.get("link_button")
+    assert back.proto.url == "./?" + links.share_query(
+        [filters["actor"]], (date(2022, 1, 4), date(2022, 1, 12)), (date(2022, 1, 1), date(2022, 1, 19)), True, ""
+    ), "the link back is the same query without the view"
+    assert not alone.get("download_button") and "Sources & method" not in [h.value for h in alone.header]
+    assert alone.button(key="cite-view").label == "Cite or embed this view"
+
+
+def test_an_unknown_view_gets_a_notice_and_the_whole_page() -> None:
+    app = run_app({"view": "everything"})
+    assert not app.exception
+    assert "view “everything”" in app.warning[0].value
+    assert len(decks(app)) == 2 and len(figures(app)) == 2 and len(app.dataframe) == 1
+
+
+def test_the_cite_dialog_gives_each_form_for_the_current_view(dataset: Dataset) -> None:
+    app = run_app({"view": "forces", "later": "false"})
+    app.button(key="cite-view").click().run()
+    plain, bibtex, csl, iframe = (block.value for block in app.code)
+    assert "How many troops the CSTO sent" in plain and "without later reports" in plain
+    assert f"version {dataset.descriptor['version']}" in plain and "(UTC)" in plain
+    assert bibtex.startswith("@misc{") and json.loads(csl)[0]["type"] == "dataset"
+    assert plain.endswith("?later=false&view=forces")
+    assert 'src="?later=false&amp;view=forces&amp;embed=true"' in iframe and 'title="Kazakhstan' in iframe
+    assert f'height="{cite.VIEW_HEIGHTS["forces"]}"' in iframe
