@@ -13,8 +13,8 @@ from components.dataset import Dataset
 CITY = "almaty"
 GEOMETRY_DECIMALS = 4
 # The frame fits every mapped site, with room beside them for their names, on a map a little narrower than the
-# page gives at 1400 px (368 px) and on a phone (343 px).
-FRAME = (335, 380)  # width, height
+# page gives at 1400 px (484 px) and on a phone (343 px); it is as tall as the national map beside it.
+FRAME = (335, 440)  # width, height: map_kazakhstan.HEIGHT
 PADDING = 34
 BASE_RADIUS = 7
 SITE_RADIUS = 3  # a site's dot, drawn whatever the selection

@@ -16,10 +16,10 @@ from components.filters import contributor_group
 CONTRIBUTOR_NAMES = {"RUS": "Russia", "BLR": "Belarus", "ARM": "Armenia", "KGZ": "Kyrgyzstan", "TJK": "Tajikistan"}
 # The frame is Kazakhstan's: it fills the map's width, with room south for the Tajik contingent's origin. The
 # contingents from Russia, Belarus and Armenia set out beyond its west edge; a reader can drag the map to follow
-# them. Frames are fitted to a map a little narrower than the page gives at 1400 px (556 px) and on a phone (343).
+# them. Frames are fitted to a map a little narrower than the page gives at 1400 px (730 px) and on a phone (343).
 FRAME_BOUNDS = (46.4, 38.2, 87.4, 55.5)  # west, south, east, north: Kazakhstan (46.5-87.3, 40.6-55.4) and Hisor
-WIDE, NARROW = (540, 380), (335, 300)  # width and height the views are fitted to
-HEIGHT, NARROW_HEIGHT = 380, 300  # the Almaty map beside it on a desktop takes HEIGHT too
+WIDE, NARROW = (715, 440), (335, 300)  # width and height the views are fitted to
+HEIGHT, NARROW_HEIGHT = 440, 300  # the Almaty map beside it on a desktop takes HEIGHT too
 FRAME_PADDING = 6
 VIEW = maps.fit_view(FRAME_BOUNDS, *WIDE, FRAME_PADDING)
 NARROW_VIEW = maps.fit_view(FRAME_BOUNDS, *NARROW, FRAME_PADDING)

@@ -13,7 +13,7 @@ from components import citations, filters, geo, legend, map_almaty, map_kazakhst
 from components.dataset import Dataset
 
 ALL = filters.Selection()
-PAGE_WIDTHS = {"national": (556, 343), "almaty": (368, 343)}  # measured at 1400 px and on a 375 px phone
+PAGE_WIDTHS = {"national": (730, 343), "almaty": (484, 343)}  # measured at 1400 px and on a 375 px phone
 
 
 @pytest.fixture(scope="module")
