@@ -305,10 +305,19 @@ with maps_area:
     national_points = loader.national_points(DATA, selection)
     almaty_points = loader.almaty_points(DATA, selection)
     arc_rows, undrawn_legs = loader.selected_arcs(DATA, selection)
-    present = {*national_points["group_id"], *almaty_points["group_id"], *arc_rows["group_id"]}
+    legs = {(group, direction) for group, direction in zip(arc_rows["group_id"], arc_rows["direction"], strict=True)}
     with st.container():
-        if present and view in (None, "kazakhstan", "almaty"):
-            st.html(legend.colour_key([(group, labels[group]) for group in labels if group in present]))
+        if view in (None, "kazakhstan", "almaty") and (len(national_points) or len(almaty_points) or len(arc_rows)):
+            st.html(
+                legend.map_key(
+                    [
+                        (group, labels[group], direction)
+                        for group in labels
+                        for direction in ("deployment", "withdrawal")
+                        if (group, direction) in legs
+                    ]
+                )
+            )
 
     national, city = st.columns([3, 2]) if view is None else (st.container(), st.container())
     with national:
@@ -321,8 +330,15 @@ with maps_area:
                 f" ({unmapped} nationwide or without a location are not mapped); "
                 f"{summaries.plural(len(arc_rows), 'contingent leg')}"
                 + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
-                + ". Arcs: width by the contingent's claimed size. "
-                "Circles: size by reported deaths; rings where no death figure is known. Hover for details and sources."
+                + ". "
+                + (
+                    "Each leg's width follows the contingent's claimed size; a withdrawal is dashed and bends the "
+                    "other way from the deployment it reverses. Legs from Russia, Belarus and Armenia start beyond "
+                    "the map's west edge: drag the map to follow them. "
+                    if len(arc_rows)
+                    else ""
+                )
+                + f"Point at a circle{' or a leg' if len(arc_rows) else ''} for details and sources."
             )
             if len(national_points) or len(arc_rows):
                 st.pydeck_chart(
@@ -342,7 +358,7 @@ with maps_area:
             )
             if len(almaty_points):
                 st.pydeck_chart(
-                    loader.almaty_deck(DATA, STATIC_DIR, selection),
+                    loader.almaty_deck(DATA, STATIC_DIR, selection, narrow),
                     height=map_kazakhstan.HEIGHT,
                     alt=summaries.map_alt(almaty_points, None, "Almaty"),
                 )

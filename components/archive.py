@@ -48,7 +48,16 @@ MAX_BYTES = 15 * 1024 * 1024
 CHART_CONFIG = {**plotly_view.CONFIG, "responsive": True}
 
 # The deck layer types the maps use; the script builds only these (it has no general JSON converter to trust).
-DECK_TYPES = ("MapView", "GeoJsonLayer", "LineLayer", "ArcLayer", "ScatterplotLayer", "TextLayer")
+DECK_TYPES = (
+    "MapView",
+    "GeoJsonLayer",
+    "LineLayer",
+    "ArcLayer",
+    "PathLayer",
+    "ScatterplotLayer",
+    "TextLayer",
+    "PathStyleExtension",
+)
 
 SCRIPT = r"""
 "use strict";
@@ -182,15 +191,22 @@ def sections(data: str, selection: Selection) -> list[str]:
     national_points = loader.national_points(data, selection)
     almaty_points = loader.almaty_points(data, selection)
     arc_rows, undrawn_legs = loader.selected_arcs(data, selection)
-    present = {*national_points["group_id"], *almaty_points["group_id"], *arc_rows["group_id"]}
+    legs = {(group, direction) for group, direction in zip(arc_rows["group_id"], arc_rows["direction"], strict=True)}
     unmapped = len(events) - int(national_points["events"].sum()) if len(national_points) else len(events)
     national_caption = (
         f"{summaries.count_of(len(events), len(dataset['events']), 'events')} at "
         f"{summaries.plural(len(national_points), 'place')} ({unmapped} nationwide or without a location are not "
         f"mapped); {summaries.plural(len(arc_rows), 'contingent leg')}"
         + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
-        + ". Arcs: width by the contingent's claimed size. Circles: size by reported deaths; rings where no death "
-        "figure is known. Hover for details and sources."
+        + ". "
+        + (
+            "Each leg's width follows the contingent's claimed size; a withdrawal is dashed and bends the other way "
+            "from the deployment it reverses. Legs from Russia, Belarus and Armenia start beyond the map's west edge: "
+            "drag the map to follow them. "
+            if len(arc_rows)
+            else ""
+        )
+        + f"Point at a circle{' or a leg' if len(arc_rows) else ''} for details and sources."
     )
     almaty_events = int(almaty_points["events"].sum()) if len(almaty_points) else 0
     almaty_caption = (
@@ -201,7 +217,14 @@ def sections(data: str, selection: Selection) -> list[str]:
     almaty_deck = loader.almaty_deck(data, None, selection)
     body += [
         '<section id="maps"><h2>Where it happened</h2>',
-        legend.colour_key([(group, labels[group]) for group in labels if group in present]),
+        legend.map_key(
+            [
+                (group, labels[group], direction)
+                for group in labels
+                for direction in ("deployment", "withdrawal")
+                if (group, direction) in legs
+            ]
+        ),
         '<div class="maps"><div>',
         f"<h3>{escape(links.VIEWS['kazakhstan'])}</h3>",
         paragraph(national_caption, "caption"),

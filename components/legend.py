@@ -1,18 +1,41 @@
-"""A colour key for the maps (deck.gl draws none): one swatch per actor group, as escaped HTML."""
+"""The maps' key (deck.gl draws none): what a circle, a ring, a dot and a line mean, in words, as escaped HTML.
+Swatches are styled spans: st.html keeps no inline SVG."""
 
 from __future__ import annotations
 
 from html import escape
 
 from components import palette
+from components.maps import EVENT_COLOUR
+
+GREY = "#8C8C96"
+CIRCLE = "display:inline-block;flex:none;border-radius:50%;box-sizing:border-box;margin-right:0.4rem"
+LINE = "display:inline-block;flex:none;width:1.8rem;height:0;margin-right:0.4rem"
 
 
-def colour_key(groups: list[tuple[str, str]]) -> str:
-    """HTML for (group_id, label) pairs; labels come from data, so they are escaped."""
-    items = "".join(
-        f'<span style="display:inline-flex;align-items:center;margin:0 0.9rem 0.2rem 0;white-space:nowrap">'
-        f'<span style="width:0.8rem;height:0.8rem;border-radius:50%;background:{palette.colour(group_id)};'
-        f'display:inline-block;margin-right:0.35rem"></span>{escape(label)}</span>'
-        for group_id, label in groups
+def _item(swatch_style: str, words: str) -> str:
+    return (
+        '<span style="display:inline-flex;align-items:center;margin:0 1rem 0.25rem 0">'
+        f'<span aria-hidden="true" style="{swatch_style}"></span><span>{escape(words)}</span></span>'
     )
-    return f'<div style="font-size:0.85rem;line-height:1.6;display:flex;flex-wrap:wrap">{items}</div>'
+
+
+def map_key(legs: list[tuple[str, str, str]]) -> str:
+    """HTML for the maps' key. `legs` are the (group_id, label, direction) of the legs the selection draws, in
+    the order to list them; labels come from data, so everything shown is escaped."""
+    items = [
+        _item(
+            f"{CIRCLE};width:0.85rem;height:0.85rem;background:{EVENT_COLOUR}",
+            "Events at a place: the larger the circle, the more deaths reported",
+        ),
+        _item(
+            f"{CIRCLE};width:0.75rem;height:0.75rem;border:2.5px solid {EVENT_COLOUR}",
+            "Events, no death figure reported",
+        ),
+        _item(f"{CIRCLE};width:0.35rem;height:0.35rem;background:{GREY}", "Place with no event in this selection"),
+    ]
+    border = {"deployment": "solid", "withdrawal": "dashed"}
+    for group_id, label, direction in legs:
+        style = f"{LINE};border-top:4px {border[direction]} {palette.colour(group_id)}"
+        items.append(_item(style, f"{label}: {direction}"))
+    return f'<div style="font-size:0.85rem;line-height:1.6;display:flex;flex-wrap:wrap">{"".join(items)}</div>'

@@ -129,6 +129,37 @@ def place_positions(path: str) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def national_positions(path: str) -> pd.DataFrame:
+    """Places as the national map draws them: a city's sites at the city's point."""
+    return maps.gathered_in_cities(place_positions(path), load(path).dataset)
+
+
+@st.cache_resource(show_spinner=False)
+def kazakhstan_labels(path: str, narrow: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The national map's place dots and labels, placed once per view for every place it can mark."""
+    dataset = load(path).dataset
+    every_point = maps.events_by_place(
+        filters.filter_events(dataset, Selection()), national_positions(path), citation_lookup(path)
+    )
+    marked = map_kazakhstan.places_to_name(every_point, contingent_arcs(path), national_positions(path))
+    return map_kazakhstan.label_layers(dataset, marked, narrow, list(contingent_arcs(path)["path"]))
+
+
+@st.cache_resource(show_spinner=False)
+def almaty_sites(path: str) -> pd.DataFrame:
+    return map_almaty.mapped_sites(load(path).dataset, place_positions(path))
+
+
+@st.cache_resource(show_spinner=False)
+def almaty_labels(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The Almaty map's site dots and labels, placed once for every site."""
+    dataset = load(path).dataset
+    in_city = map_almaty.in_almaty(filters.filter_events(dataset, Selection()), dataset)
+    every_point = maps.events_by_place(in_city, place_positions(path), citation_lookup(path))
+    return map_almaty.label_layers(dataset, almaty_sites(path), every_point)
+
+
+@st.cache_resource(show_spinner=False)
 def contingent_arcs(path: str) -> pd.DataFrame:
     """An arc for every contingent leg with coordinates at both ends; a selection picks among them."""
     dataset = load(path).dataset
@@ -174,7 +205,7 @@ def selected_movements(path: str, selection: Selection) -> pd.DataFrame:
 
 @per_selection
 def national_points(path: str, selection: Selection) -> pd.DataFrame:
-    return maps.events_by_place(selected_events(path, selection), place_positions(path), citation_lookup(path))
+    return maps.events_by_place(selected_events(path, selection), national_positions(path), citation_lookup(path))
 
 
 @per_selection
@@ -193,12 +224,17 @@ def selected_arcs(path: str, selection: Selection) -> tuple[pd.DataFrame, int]:
 def kazakhstan_deck(path: str, static_dir: Path | None, selection: Selection, narrow: bool) -> maps.DeckSpec:
     arc_rows, _ = selected_arcs(path, selection)
     base = kazakhstan_base(path, static_dir)
-    return map_kazakhstan.kazakhstan_deck(base, national_points(path, selection), arc_rows, narrow)
+    return map_kazakhstan.kazakhstan_deck(
+        base, national_points(path, selection), arc_rows, narrow, kazakhstan_labels(path, narrow)
+    )
 
 
 @per_selection
-def almaty_deck(path: str, static_dir: Path | None, selection: Selection) -> maps.DeckSpec:
-    return map_almaty.almaty_deck(almaty_base(path, static_dir), almaty_points(path, selection))
+def almaty_deck(path: str, static_dir: Path | None, selection: Selection, narrow: bool = False) -> maps.DeckSpec:
+    view = map_almaty.view(almaty_sites(path))
+    return map_almaty.almaty_deck(
+        almaty_base(path, static_dir), almaty_points(path, selection), view, almaty_labels(path), narrow
+    )
 
 
 @per_selection

@@ -21,7 +21,45 @@ from components.citations import cite
 from components.dataset import Dataset
 
 TOOLTIP_LINES = 6
-TOOLTIP = {"text": "{tooltip}"}  # plain text: data never reaches the tooltip as HTML
+# Plain text: data never reaches the tooltip as HTML. deck.gl places its tooltip at the pointer, inside the map's
+# box, which clips it ("Nur-Sultan: 6 eve" on a phone); its style cannot depend on where the pointer is. So the
+# tooltip is a card fixed to a corner of the window instead (`position: fixed` takes it out of the map's clipping
+# box): always inside the viewport, at any width, wherever the map has been dragged.
+TOOLTIP_CARD = {
+    "position": "fixed",
+    "transform": "none",
+    "top": "auto",
+    "bottom": "16px",
+    "boxSizing": "border-box",
+    "maxWidth": "min(26rem, calc(100vw - 32px))",
+    "maxHeight": "calc(100vh - 96px)",
+    "overflow": "hidden",
+    "whiteSpace": "normal",
+    "overflowWrap": "anywhere",
+    "fontFamily": "Source Sans Pro, Helvetica, Arial, sans-serif",
+    "fontSize": "13px",
+    "lineHeight": "1.35",
+    "padding": "8px 10px",
+    "borderRadius": "6px",
+    "color": "#f0f2f6",
+    "backgroundColor": "rgba(38, 39, 48, 0.94)",
+    "boxShadow": "0 2px 8px rgba(0, 0, 0, 0.35)",
+    "zIndex": "1000",
+}
+# On a desktop each map's card sits on the side away from it (the national map, on the left, shows its card at
+# the right), so it covers the other map rather than the one being read; on a phone it spans the screen.
+TOOLTIP_SIDES = {
+    "left": {"left": "16px", "right": "auto"},
+    "right": {"left": "auto", "right": "16px"},
+    "across": {"left": "16px", "right": "16px", "maxWidth": "none"},
+}
+
+
+def tooltip(side: str) -> dict:
+    """The maps' tooltip: the hovered object's `tooltip` text on a card at the window's bottom `side`."""
+    return {"text": "{tooltip}", "style": {**TOOLTIP_CARD, **TOOLTIP_SIDES[side]}}
+
+
 # Literals: pydeck reads bare strings as accessor expressions.
 PIXELS = pdk.types.String("pixels")
 FONT_FAMILY = pdk.types.String("Source Sans Pro, Helvetica, Arial, sans-serif")
@@ -30,6 +68,43 @@ FONT_FAMILY = pdk.types.String("Source Sans Pro, Helvetica, Arial, sans-serif")
 def pixel_degrees(zoom: float) -> float:
     """Degrees of longitude one screen pixel spans at a map zoom (deck.gl's world is 512 pixels wide at zoom 0)."""
     return 360 / (512 * 2**zoom)
+
+
+def screen_point(longitude: float, latitude: float, zoom: float) -> tuple[float, float]:
+    """Where a coordinate lands in deck.gl's Web Mercator world at `zoom`, in pixels: x east, y south."""
+    x, y = mercator([longitude, latitude])
+    scale = 1 / pixel_degrees(zoom)
+    return x * scale, -y * scale
+
+
+MINIMUM_SPAN = 0.02  # degrees of longitude a fitted view shows at least (about 2 km): a single point has no size
+
+
+def fit_view(
+    bounds: tuple[float, float, float, float], width: float, height: float, padding: float = 0
+) -> dict[str, float]:
+    """The view (centre and zoom) that shows `bounds` (west, south, east, north) as large as a `width` x `height`
+    map allows with `padding` pixels on every side. Zoom is rounded down to a hundredth."""
+    west, south, east, north = bounds
+    (x1, y1), (x2, y2) = mercator([west, south]), mercator([east, north])
+    span = max(x2 - x1, (y2 - y1) * (width - 2 * padding) / (height - 2 * padding), MINIMUM_SPAN)
+    degrees_per_pixel = span / (width - 2 * padding)
+    zoom = math.floor(math.log2(360 / 512 / degrees_per_pixel) * 100) / 100
+    centre_y = math.radians((y1 + y2) / 2)
+    latitude = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return {"longitude": round(float(west + east) / 2, 4), "latitude": round(float(latitude), 4), "zoom": zoom}
+
+
+def frame_bounds(view: dict[str, float], width: float, height: float) -> tuple[float, float, float, float]:
+    """The (west, south, east, north) a `width` x `height` map shows around `view`."""
+    x, y = screen_point(view["longitude"], view["latitude"], view["zoom"])
+    degrees = pixel_degrees(view["zoom"])
+
+    def latitude(screen_y: float) -> float:
+        return math.degrees(2 * math.atan(math.exp(math.radians(-screen_y * degrees))) - math.pi / 2)
+
+    west, east = (x - width / 2) * degrees, (x + width / 2) * degrees
+    return west, latitude(y + height / 2), east, latitude(y - height / 2)
 
 
 def mercator(point: list) -> tuple[float, float]:
@@ -93,14 +168,20 @@ def rounded_geojson(layer: dict, decimals: int, tolerance: float = 0.0) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def ring_segments(geojson: dict) -> list[dict]:
-    """Every edge of every ring of a FeatureCollection's (Multi)Polygons, as {"s": start, "t": end}."""
+def ring_segments(geojson: dict, bounds: tuple[float, float, float, float] | None = None) -> list[dict]:
+    """Every edge of every ring of a FeatureCollection's (Multi)Polygons, as {"s": start, "t": end}; given
+    `bounds` (west, south, east, north), only the edges with an end inside them."""
+
+    def inside(point: list) -> bool:
+        return bounds is None or (bounds[0] <= point[0] <= bounds[2] and bounds[1] <= point[1] <= bounds[3])
+
     return [
         {"s": start, "t": end}
         for feature in geojson["features"]
         for polygon in feature["geometry"]["coordinates"]
         for ring in polygon
         for start, end in zip(ring, ring[1:], strict=False)
+        if inside(start) or inside(end)
     ]
 
 
@@ -111,6 +192,7 @@ def boundary_layers(
     fill_rgba: list[int] | None = None,
     width_pixels: float = 1,
     static_dir: Path | None = None,
+    outline_bounds: tuple[float, float, float, float] | None = None,
 ) -> list[pdk.Layer]:
     """A boundary: its fill (layer `<id>-fill`, if it has one), then its outline (layer `<id>`).
 
@@ -119,7 +201,8 @@ def boundary_layers(
     outlines that wait was about 170 ms per filter change for the two maps; with these lines it is about 70 ms,
     with no visible difference at one or two pixels wide. Given
     `static_dir`, both layers' data are published there (components/static_files.py) and the layers name their
-    URLs: the maps' spec, sent on every run, then carries no geometry, and the browser fetches it once.
+    URLs: the maps' spec, sent on every run, then carries no geometry, and the browser fetches it once. Given
+    `outline_bounds`, the outline keeps only the edges that reach into them (ring_segments).
     """
 
     def data(stem: str, value: object) -> object:
@@ -146,7 +229,7 @@ def boundary_layers(
         pdk.Layer(
             "LineLayer",
             id=layer_id,
-            data=data("outline", ring_segments(geojson)),
+            data=data("outline", ring_segments(geojson, outline_bounds)),
             get_source_position="s",
             get_target_position="t",
             get_color=line_rgba,
@@ -187,7 +270,36 @@ def place_positions(dataset: Dataset) -> pd.DataFrame:
     return positions[positions["latitude"].notna()].reset_index(drop=True)
 
 
+def gathered_in_cities(positions: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """place_positions with every site inside a city moved to the city's point, as the national map shows them:
+    at its scale a city's sites are a few pixels apart and would cover one another."""
+    within = dataset["places"].set_index("place_id")["within_place_id"]
+    by_id = positions.set_index("place_id")
+    rows = []
+    for row in positions.to_dict("records"):
+        city = within.get(row["place_id"])
+        if pd.notna(city) and city in by_id.index:
+            row = {
+                **row,
+                "point_name": by_id.loc[city, "name"],
+                "longitude": by_id.loc[city, "longitude"],
+                "latitude": by_id.loc[city, "latitude"],
+                "located_at": "city",
+            }
+        rows.append(row)
+    return pd.DataFrame(rows, columns=positions.columns)
+
+
+# Every event circle has one colour: what a circle says is where events happened, how many deaths were reported
+# there (its size) or that none were (a ring). Actor groups colour the contingents' arcs, not the places.
+EVENT_COLOUR = "#D55E00"  # Okabe-Ito vermillion: apart from the arcs' blues, legible on light and dark
 POINT_COLUMNS = ["place_id", "name", "longitude", "latitude", "events", "deaths_known", "group_id", "colour", "tooltip"]
+
+
+def point_radius(deaths_known: float | None, base_radius: float) -> float:
+    """A circle's radius in pixels: the base for a ring (no death figure), growing with the square root of the
+    deaths reported, so that area follows the number."""
+    return base_radius if deaths_known is None or pd.isna(deaths_known) else base_radius + 2.5 * deaths_known**0.5
 
 
 def events_by_place(events: pd.DataFrame, positions: pd.DataFrame, citation_lookup: dict[str, str]) -> pd.DataFrame:
@@ -229,7 +341,7 @@ def events_by_place(events: pd.DataFrame, positions: pd.DataFrame, citation_look
                 "events": len(items),
                 "deaths_known": sum(known) if known else None,
                 "group_id": main_group,
-                "colour": palette.rgba(palette.colour(main_group)),
+                "colour": palette.rgba(EVENT_COLOUR),
                 "tooltip": "\n".join(
                     [f"{name}: {len(items)} event(s)", *lines, deaths, "Sources: " + cite(source_ids, citation_lookup)]
                 ),
@@ -245,7 +357,9 @@ def point_layers(points: pd.DataFrame, layer_prefix: str, base_radius: float) ->
     """Filled circles sized by reported deaths; rings where no death figure is known (unknown is not zero)."""
     known = points[points["deaths_known"].notna()]
     unknown = points[points["deaths_known"].isna()]
-    sized = known[POINT_LAYER_COLUMNS].assign(radius=base_radius + 2.5 * known["deaths_known"].astype(float) ** 0.5)
+    sized = known[POINT_LAYER_COLUMNS].assign(
+        radius=[point_radius(float(deaths), base_radius) for deaths in known["deaths_known"]]
+    )
     common = {
         "get_position": ["longitude", "latitude"],
         "radius_units": PIXELS,
@@ -292,12 +406,34 @@ def serialized(layers: list[pdk.Layer]) -> tuple[str, ...]:
     return tuple(compact_json(layer) for layer in layers)
 
 
+# The wheel scrolls the page, not the map: a reader scrolling past would otherwise be caught by it. Drag, pinch,
+# double-click and the keyboard still move and zoom the map; it never zooms out past its first view, which frames
+# what it shows and keeps the labels apart (components/map_labels.py).
+CONTROLLER = {"scrollZoom": False, "dragRotate": False, "touchRotate": False}
+MAX_ZOOM_IN = 4  # zoom levels a reader can go in from the first view
+
+
 @functools.cache
-def _view_spec(longitude: float, latitude: float, zoom: float) -> tuple[str, str]:
+def _view_spec(longitude: float, latitude: float, zoom: float, tooltip_side: str) -> tuple[str, str]:
     """A deck's JSON around its layer list, split there: pydeck's own spec for the view, built once per view
     (building a pdk.Deck costs milliseconds, on every run)."""
-    view = pdk.ViewState(longitude=longitude, latitude=latitude, zoom=zoom, pitch=0, bearing=0)
-    spec = compact_json(pdk.Deck(layers=[], initial_view_state=view, map_provider=None, tooltip=TOOLTIP))
+    view = pdk.ViewState(
+        longitude=longitude,
+        latitude=latitude,
+        zoom=zoom,
+        min_zoom=zoom,
+        max_zoom=zoom + MAX_ZOOM_IN,
+        pitch=0,
+        bearing=0,
+    )
+    deck = pdk.Deck(
+        layers=[],
+        views=[pdk.View(type="MapView", controller=CONTROLLER)],
+        initial_view_state=view,
+        map_provider=None,
+        tooltip=tooltip(tooltip_side),
+    )
+    spec = compact_json(deck)
     before, marker, after = spec.partition('"layers":[]')
     if not marker:
         raise ValueError(f"pydeck's spec has no empty layer list to fill: {spec[:200]}")
@@ -307,23 +443,30 @@ def _view_spec(longitude: float, latitude: float, zoom: float) -> tuple[str, str
 @dataclass
 class DeckSpec:
     """What st.pydeck_chart reads from a pydeck Deck (its JSON and tooltip), with the fixed layers serialized
-    once per process and only the selection's layers on each run."""
+    once per process and only the selection's layers on each run. `overlay_layers` are fixed layers drawn over
+    the selection's (labels)."""
 
     fixed_layers: tuple[str, ...]
     layers: list[pdk.Layer]
     longitude: float
     latitude: float
     zoom: float
-    _tooltip: dict = field(default_factory=lambda: dict(TOOLTIP))
+    overlay_layers: tuple[str, ...] = ()
+    tooltip_side: str = "left"
     mapbox_key: None = None
     deck_widget: None = None
     width: None = None
 
     _json: str | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def _tooltip(self) -> dict:
+        return tooltip(self.tooltip_side)
+
     def to_json(self) -> str:
         """Serialized once: a deck is built once per selection (components/loader.py) and drawn on every run."""
         if self._json is None:
-            head, tail = _view_spec(self.longitude, self.latitude, self.zoom)
-            self._json = head + ",".join([*self.fixed_layers, *(compact_json(layer) for layer in self.layers)]) + tail
+            head, tail = _view_spec(self.longitude, self.latitude, self.zoom, self.tooltip_side)
+            selection = [compact_json(layer) for layer in self.layers]
+            self._json = head + ",".join([*self.fixed_layers, *selection, *self.overlay_layers]) + tail
         return self._json

@@ -83,7 +83,9 @@ def test_shared_views_are_what_the_components_compute() -> None:
         "quotes": shown_quotes,
         "quote rows": quote_table.table(shown_quotes),
         "events": events,
-        "national points": maps.events_by_place(events, loader.place_positions(PATH), loader.citation_lookup(PATH)),
+        "national points": maps.events_by_place(
+            events, maps.gathered_in_cities(loader.place_positions(PATH), dataset), loader.citation_lookup(PATH)
+        ),
         "casualty chart": casualty_chart.casualty_figure(
             loader.casualty_claims(PATH), casualty_chart.milestones(dataset), GOVERNMENT, labels
         ),

@@ -248,18 +248,39 @@ def test_arc_width_uses_official_figures_before_media_ones(dataset: Dataset) -> 
 
 def test_kazakhstan_deck_draws_offline_with_a_plain_text_tooltip(dataset: Dataset, lookup) -> None:
     events = filters.filter_events(dataset, ALL)
-    arcs, _ = map_kazakhstan.arcs(dataset["contingent_movements"], maps.place_positions(dataset), dataset, lookup)
-    deck = map_kazakhstan.kazakhstan_deck(
-        map_kazakhstan.base_layers(dataset), maps.events_by_place(events, maps.place_positions(dataset), lookup), arcs
-    )
+    positions = maps.place_positions(dataset)
+    arcs, _ = map_kazakhstan.arcs(dataset["contingent_movements"], positions, dataset, lookup)
+    points = maps.events_by_place(events, maps.gathered_in_cities(positions, dataset), lookup)
+    marked = map_kazakhstan.places_to_name(points, arcs, maps.gathered_in_cities(positions, dataset))
+    labels = map_kazakhstan.label_layers(dataset, marked, False, list(arcs["path"]))
+    deck = map_kazakhstan.kazakhstan_deck(map_kazakhstan.base_layers(dataset), points, arcs, False, labels)
     spec = json.loads(deck.to_json())
     ids = [layer["id"] for layer in spec["layers"]]
-    assert ids[:5] == ["csto-countries-fill", "csto-countries", "regions", "kazakhstan-fill", "kazakhstan"]
-    assert {"csto-arcs", "events-known-deaths", "events-unknown-deaths"} <= set(ids)
+    assert ids[:7] == [
+        "neighbours",
+        "csto-countries-fill",
+        "csto-countries",
+        "regions",
+        "kazakhstan-fill",
+        "kazakhstan",
+        "places",
+    ], "context first, Kazakhstan over it, then the places' dots"
+    assert ids[7:] == [
+        "csto-arcs",
+        "csto-withdrawals",
+        "events-unknown-deaths",
+        "events-known-deaths",
+        "place-names",
+    ], "legs under the event circles, so a circle where legs end is what the pointer picks; labels over all"
     assert spec.get("mapProvider") is None and "mapbox" not in deck.to_json() and "carto" not in deck.to_json()
-    assert deck._tooltip == {"text": "{tooltip}"}, "plain text: tooltips never render data as HTML"
-    arc_layer = next(layer for layer in spec["layers"] if layer["id"] == "csto-arcs")
-    assert arc_layer["widthUnits"] == "pixels", "units are literals, not accessor expressions"
+    assert deck._tooltip["text"] == "{tooltip}" and set(deck._tooltip) == {"text", "style"}, (
+        "plain text: tooltips never render data as HTML"
+    )
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    assert layers["csto-arcs"]["widthUnits"] == "pixels", "units are literals, not accessor expressions"
+    assert "extensions" not in layers["csto-arcs"]
+    assert layers["csto-withdrawals"]["extensions"] == [{"@@type": "PathStyleExtension", "dash": True}]
+    assert layers["place-names"]["@@type"] == "TextLayer" and len(layers["place-names"]["data"]) >= 15
 
 
 def test_narrow_screens_get_a_wider_view() -> None:
@@ -271,15 +292,21 @@ def test_almaty_map_shows_only_city_events(dataset: Dataset, lookup) -> None:
     city = set(places.loc[places["within_place_id"] == "almaty", "place_id"]) | {"almaty"}
     events = map_almaty.in_almaty(filters.filter_events(dataset, ALL), dataset)
     assert set(events["place_id"]) <= city and len(events) >= 10
-    points = maps.events_by_place(events, maps.place_positions(dataset), lookup)
-    deck = json.loads(map_almaty.almaty_deck(map_almaty.base_layers(dataset), points).to_json())
-    assert [layer["id"] for layer in deck["layers"]][:3] == [
+    positions = maps.place_positions(dataset)
+    points = maps.events_by_place(events, positions, lookup)
+    sites = map_almaty.mapped_sites(dataset, positions)
+    labels = map_almaty.label_layers(dataset, sites, points)
+    deck = json.loads(
+        map_almaty.almaty_deck(map_almaty.base_layers(dataset), points, map_almaty.view(sites), labels).to_json()
+    )
+    assert [layer["id"] for layer in deck["layers"]] == [
         "almaty-districts-fill",
         "almaty-districts",
-        "district-names",
+        "sites",
+        "sites-unknown-deaths",
+        "sites-known-deaths",
+        "site-names",
     ]
-    labels = map_almaty.district_labels(dataset)
-    assert len(labels) == len(dataset.boundaries["almaty_districts"]["features"])
 
 
 # --- charts ----------------------------------------------------------------------------------------------
