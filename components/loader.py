@@ -205,13 +205,14 @@ def selected_movements(path: str, selection: Selection) -> pd.DataFrame:
 
 @per_selection
 def national_points(path: str, selection: Selection) -> pd.DataFrame:
-    return maps.events_by_place(selected_events(path, selection), national_positions(path), citation_lookup(path))
+    events = selected_events(path, selection)
+    return maps.events_by_place(events, national_positions(path), citation_lookup(path), selection.day)
 
 
 @per_selection
 def almaty_points(path: str, selection: Selection) -> pd.DataFrame:
     in_city = map_almaty.in_almaty(selected_events(path, selection), load(path).dataset)
-    return maps.events_by_place(in_city, place_positions(path), citation_lookup(path))
+    return maps.events_by_place(in_city, place_positions(path), citation_lookup(path), selection.day)
 
 
 @per_selection

@@ -10,6 +10,7 @@ import functools
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -302,8 +303,11 @@ def point_radius(deaths_known: float | None, base_radius: float) -> float:
     return base_radius if deaths_known is None or pd.isna(deaths_known) else base_radius + 2.5 * deaths_known**0.5
 
 
-def events_by_place(events: pd.DataFrame, positions: pd.DataFrame, citation_lookup: dict[str, str]) -> pd.DataFrame:
-    """One row per mapped point: the events there, their reported deaths, colour and tooltip.
+def events_by_place(
+    events: pd.DataFrame, positions: pd.DataFrame, citation_lookup: dict[str, str], day: date | None = None
+) -> pd.DataFrame:
+    """One row per mapped point: the events there, their reported deaths, colour and tooltip. With a `day` (the
+    record as it stood at its end), a point with an event that day stands out and the others recede.
 
     `events` must carry `group_id` (see filters.filter_events); `positions` comes from place_positions. Events
     at places without any coordinate (regions, the whole country) are not mapped; the caller reports how many.
@@ -341,7 +345,7 @@ def events_by_place(events: pd.DataFrame, positions: pd.DataFrame, citation_look
                 "events": len(items),
                 "deaths_known": sum(known) if known else None,
                 "group_id": main_group,
-                "colour": palette.rgba(EVENT_COLOUR),
+                "colour": palette.rgba(EVENT_COLOUR, point_alpha(items, day)),
                 "tooltip": "\n".join(
                     [f"{name}: {len(items)} event(s)", *lines, deaths, "Sources: " + cite(source_ids, citation_lookup)]
                 ),
@@ -350,6 +354,15 @@ def events_by_place(events: pd.DataFrame, positions: pd.DataFrame, citation_look
     return pd.DataFrame(rows, columns=POINT_COLUMNS)
 
 
+def point_alpha(items: list[tuple[dict, dict]], day: date | None) -> int:
+    """Full strength for a point with an event on the day shown (or for every point, with no day); faint for a
+    point whose events are all earlier."""
+    if day is None or any(event["date"].date() == day for event, _ in items):
+        return 220
+    return RECEDED_ALPHA
+
+
+RECEDED_ALPHA = 70
 POINT_LAYER_COLUMNS = ["longitude", "latitude", "colour", "tooltip"]  # what the browser draws; nothing more is sent
 
 

@@ -618,3 +618,18 @@ def test_with_a_day_the_map_draws_the_contingents_on_the_ground_that_day(dataset
         arrived = movements[(movements["direction"] == "deployment") & (movements["date"].dt.date <= day)]
         on_the_ground = arrived[arrived["contributor"].map(departures).dt.date > day]
         assert set(on_the_ground["movement_id"]) <= set(legs["movement_id"]), day
+
+
+def test_with_a_day_its_events_stand_out_on_the_maps_and_earlier_ones_recede(dataset: Dataset, lookup) -> None:
+    day = date(2022, 1, 7)
+    events = filters.filter_events(dataset, filters.Selection(day=day))
+    assert events["date"].max().date() == day, "later events are absent"
+    positions = maps.place_positions(dataset)
+    points = maps.events_by_place(events, positions, lookup, day)
+    where = positions.set_index("place_id")[["longitude", "latitude"]]
+    located = events[events["place_id"].isin(where.index)]
+    today = {tuple(where.loc[place]) for place in located.loc[located["date"].dt.date == day, "place_id"]}
+    for _, point in points.iterrows():
+        strong = point["colour"][3] > maps.RECEDED_ALPHA
+        assert strong == ((point["longitude"], point["latitude"]) in today), point["name"]
+    assert {point["colour"][3] for _, point in points.iterrows()} == {220, maps.RECEDED_ALPHA}
