@@ -172,7 +172,7 @@ def test_the_websocket_upgrades_through_the_proxy_and_travels_compressed(stack: 
     with connect(url, subprotocols=["streamlit"], additional_headers={"Cookie": cookie}, max_size=None) as socket:
         assert "permessage-deflate" in socket.response.headers.get("Sec-WebSocket-Extensions", "")
         rerun = BackMsg()
-        rerun.rerun_script.query_string = "actor=United+States"
+        rerun.rerun_script.query_string = "actor=Kazakh+government"  # a selection with every view drawn
         socket.send(rerun.SerializeToString())
         payload, kinds = 0, []
         while "script_finished" not in kinds:
