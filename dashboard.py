@@ -319,9 +319,16 @@ with maps_area:
                 )
             )
 
-    national, city = st.columns([3, 2]) if view is None else (st.container(), st.container())
+    has_national, has_city = bool(len(national_points) or len(arc_rows)), bool(len(almaty_points))
+    phrase = summaries.selection_phrase(chosen_labels)
+    if view is None and not (has_national or has_city):
+        # Nothing to map: one sentence for both maps, and the section gives up their space.
+        st.markdown(f"{summaries.no_national_map(phrase, len(events))} Nor did any take place in Almaty.")
+    national, city = (
+        st.columns([3, 2]) if view is None and has_national and has_city else (st.container(), st.container())
+    )
     with national:
-        if links.shows(view, "kazakhstan"):
+        if links.shows(view, "kazakhstan") and has_national:
             st.subheader("Kazakhstan and the CSTO contingents")
             unmapped = len(events) - int(national_points["events"].sum()) if len(national_points) else len(events)
             st.caption(
@@ -340,30 +347,28 @@ with maps_area:
                 )
                 + f"Point at a circle{' or a leg' if len(arc_rows) else ''} for details and sources."
             )
-            if len(national_points) or len(arc_rows):
-                st.pydeck_chart(
-                    loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
-                    height=map_kazakhstan.height(narrow),
-                    alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
-                )
-            else:
-                st.info("No events or contingent movements for this selection.")
+            st.pydeck_chart(
+                loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
+                height=map_kazakhstan.height(narrow),
+                alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
+            )
+        elif links.shows(view, "kazakhstan") and (view or has_city):
+            st.markdown(summaries.no_national_map(phrase, len(events)))
     with city:
-        if links.shows(view, "almaty"):
+        if links.shows(view, "almaty") and has_city:
             st.subheader("Almaty")
             st.caption(
-                f"{summaries.plural(int(almaty_points['events'].sum()) if len(almaty_points) else 0, 'event')} at "
+                f"{summaries.plural(int(almaty_points['events'].sum()), 'event')} at "
                 f"{summaries.plural(len(almaty_points), 'place')} in the city; sites without a sourced coordinate are "
                 "shown at the city centre."
             )
-            if len(almaty_points):
-                st.pydeck_chart(
-                    loader.almaty_deck(DATA, STATIC_DIR, selection, narrow),
-                    height=map_kazakhstan.HEIGHT,
-                    alt=summaries.map_alt(almaty_points, None, "Almaty"),
-                )
-            else:
-                st.info("No events in Almaty for this selection.")
+            st.pydeck_chart(
+                loader.almaty_deck(DATA, STATIC_DIR, selection, narrow),
+                height=map_kazakhstan.HEIGHT,
+                alt=summaries.map_alt(almaty_points, None, "Almaty"),
+            )
+        elif links.shows(view, "almaty") and (view or has_national):
+            st.markdown(summaries.no_city_map(phrase))
 
 # CHARTS ------------------------------------------------------------------------------------------------
 with charts_area:

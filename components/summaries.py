@@ -73,3 +73,18 @@ def group_contents(dataset, labels: dict[str, str], groups_of: dict[str, str]) -
         )
         for group, label in labels.items()
     }
+
+
+def no_national_map(phrase: str, events: int) -> str:
+    """One sentence in place of the national map when the selection has nothing to draw on it."""
+    if events == 1:
+        happened = f"The one event involving {phrase} in these dates has no place on the map"
+    elif events:
+        happened = f"None of the {events:,} events involving {phrase} in these dates has a place on the map"
+    else:
+        happened = f"No event involving {phrase} falls in these dates"
+    return f"{happened}, and no contingent of theirs moved, so the map is left out."
+
+
+def no_city_map(phrase: str) -> str:
+    return f"No event involving {phrase} took place in Almaty in these dates, so the city's map is left out."

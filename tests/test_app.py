@@ -115,7 +115,8 @@ def test_actor_filter_from_the_url_changes_every_view(dataset: Dataset) -> None:
     us_quotes = shown["speaker_actor_id"].map(dataset["actors"].set_index("actor_id")["group_id"]) == "us"
     assert caption_with(app, "quotes").startswith(f"{us_quotes.sum()} of {len(shown)} quotes")
     assert set(app.dataframe[0].value["actor_group"]) == {label}
-    assert any("No events or contingent movements" in info.value for info in app.info)
+    assert not decks(app), "no map for a selection with nothing to map"
+    assert any("so the map is left out" in text.value and label in text.value for text in app.markdown)
     left_out = [text.value for text in app.markdown if "so the chart is left out" in text.value]
     assert len(left_out) == 2 and not figures(app), "a chart with nothing from the selection gives up its space"
     assert all(label in text for text in left_out), "the sentence names the selection"

@@ -346,3 +346,19 @@ def test_filters_work_from_the_keyboard(open_session) -> None:
     tab_to(page, "stSlider", "the date slider")
     session.rerun(lambda: page.keyboard.press("ArrowRight"))
     assert query(session)["dates"] == ["2022-01-02", "2022-01-19"]
+
+
+def test_the_casualty_chart_fits_a_desktop_screen_and_empty_views_give_up_their_space(open_session) -> None:
+    session = open_session()
+    session.open()
+    chart = session.page.locator(CHART).first.bounding_box()
+    assert chart["height"] <= DESKTOP["height"], "the lead and every other measure fit one screen at 1400 x 900"
+    us = open_session()
+    us.open("actor=United+States")
+    page = us.page
+    assert page.locator(CHART).count() == 0 and page.locator("[data-testid=stDeckGlJsonChart]").count() == 0
+    sentences = page.get_by_text(re.compile(r"so the (chart|map) is left out")).all_inner_texts()
+    assert len(sentences) == 3 and all("United States" in sentence for sentence in sentences)
+    top = page.get_by_role("heading", name="Where it happened").bounding_box()["y"]
+    grid = page.locator("[data-testid=stDataFrame]").first.bounding_box()["y"]
+    assert grid - top < DESKTOP["height"] * 0.75, "the selection's quotes follow within the screen after the maps"
