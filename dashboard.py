@@ -24,6 +24,8 @@ st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", l
 
 # Files Streamlit serves at app/static/ (server.enableStaticServing): Plotly's bundle, the maps' boundaries.
 STATIC_DIR = Path(__file__).with_name("static")
+ASSETS = Path(__file__).with_name("components") / "assets"
+st.html(ASSETS / "page.css")  # focus outlines and reduced motion; style alone takes no space on the page
 
 # LOAD THE DATA ONCE ---------------------------------------------------------------------------------
 DATA = str(loader.data_dir())
@@ -37,7 +39,7 @@ if result.dataset is None:
 
 dataset = result.dataset
 descriptor = dataset.descriptor
-st.subheader("The unrest and the Russian-led CSTO deployment", anchor=False)
+st.header("The unrest and the Russian-led CSTO deployment", anchor=False)  # h2 under the h1: no level skipped
 st.markdown(descriptor["x-summary"])
 st.caption(
     f"Data version {descriptor['version']}, {descriptor['created']}. Numbers are claims: every figure shows who "
@@ -80,6 +82,7 @@ with st.sidebar:
     # A plain text field: readers select and copy it, and it needs no extra script in the browser.
     st.text_input("Link to this view", value=f"{st.context.url or ''}{'?' + share if share else ''}")
     plotly_view.preload(STATIC_DIR)  # shows nothing; at the sidebar's foot, where its space goes unseen
+    st.html(ASSETS / "reduced_motion.html", unsafe_allow_javascript=True)  # static; shows nothing, as above
 
 narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))  # a phone: some views lay out for it
 label_to_group = {label: group for group, label in labels.items()}
@@ -338,7 +341,8 @@ st.markdown(
 dictionary_panel = st.expander("Data dictionary", key=links.DICTIONARY, bind="query-params")
 if dictionary_panel.open:
     dictionary_panel.caption(
-        "Every field of every table, from `datapackage.json`; `data/README.md` has the tables' descriptions."
+        # No inline code here: a caption's 60% opacity takes the theme's code colour under 4.5:1 contrast.
+        "Every field of every table, from datapackage.json; data/README.md has the tables' descriptions."
     )
     dictionary_panel.dataframe(dictionary_rows(descriptor), hide_index=True, width="stretch")
 
