@@ -19,6 +19,7 @@ from components import (
     summaries,
 )
 from components.dictionary import dictionary_rows
+from components.html_table import html_table
 
 st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", layout="wide")
 
@@ -109,7 +110,24 @@ st.caption(
 actor_names = loader.actor_names(DATA)
 
 
-def claims_chart(key: str, figure, claims, unnumbered, noun: str, how_to_read: str, none_selected: str) -> None:
+def table_panel(key: str, label: str, *tables) -> None:
+    """A view's data as tables a screen reader reads, in a panel closed until asked for (its state is in the URL):
+    each of `tables` is a caption and a function giving the rows the view draws, called only when open."""
+    panel = st.expander(label, key=key, bind="query-params")
+    if panel.open:
+        for caption, rows in tables:
+            frame = rows()
+            if len(tables) > 1:
+                panel.caption(caption)
+            if len(frame):
+                panel.html(html_table(frame, caption))
+            else:
+                panel.caption(f"{caption}: none in this selection.")
+
+
+def claims_chart(
+    key: str, figure, claims, unnumbered, noun: str, how_to_read: str, none_selected: str, table_key: str, table
+) -> None:
     """A chart of claims: how many the selection holds and how to read them, the chart, and the selected claims
     it cannot draw for want of a number. The notes that come and go sit in containers of their own."""
     chosen = int(claims["selected"].sum())
@@ -118,6 +136,7 @@ def claims_chart(key: str, figure, claims, unnumbered, noun: str, how_to_read: s
         if not chosen:
             st.info(none_selected)
     plotly_view.show(figure, key=key, alt=summaries.claims_alt(claims, noun), static_dir=STATIC_DIR)
+    table_panel(table_key, f"Table: the {noun} in this chart", (f"The {noun} drawn in the chart", table))
     with st.container():
         if len(unnumbered):
             st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
@@ -225,6 +244,20 @@ with maps_area:
             )
         else:
             st.info("No events in Almaty for this selection.")
+    # The maps' data as tables, under both maps: beside each other, a table would have half the page's width.
+    if len(national_points) or len(arc_rows):
+        table_panel(
+            links.NATIONAL_TABLE,
+            "Table: events and contingent legs on the map of Kazakhstan",
+            ("Events drawn on the map of Kazakhstan", partial(loader.national_event_table, DATA, selection)),
+            ("CSTO contingent legs drawn on the map of Kazakhstan", partial(loader.leg_table, DATA, selection)),
+        )
+    if len(almaty_points):
+        table_panel(
+            links.ALMATY_TABLE,
+            "Table: events on the map of Almaty",
+            ("Events drawn on the map of Almaty", partial(loader.almaty_event_table, DATA, selection)),
+        )
 
 # CHARTS ------------------------------------------------------------------------------------------------
 with charts_area:
@@ -242,6 +275,8 @@ with charts_area:
         + (" Reports after 19 January sit past the shaded break, on a compressed time scale." if include_later else ""),
         "No casualty, detention or crowd figures were claimed by this selection in these dates; other claimants' "
         "figures are shown dimmed.",
+        links.CASUALTY_TABLE,
+        partial(loader.casualty_table, DATA, selection),
     )
 
     # Force-size claims
@@ -256,6 +291,8 @@ with charts_area:
         "Filled markers are official figures, open ones media reports; triangles are media figures far from every "
         "official one.",
         "No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.",
+        links.FORCE_TABLE,
+        partial(loader.force_table, DATA, selection),
     )
 
 # DOWNLOADS ----------------------------------------------------------------------------------------------

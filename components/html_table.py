@@ -14,6 +14,7 @@ import pandas as pd
 CLASS = "static-table"
 STYLE = f"""<style>
 .{CLASS} {{ overflow-x: auto; margin-bottom: 1rem; }}
+.{CLASS}:focus-visible {{ outline: 2px solid currentColor; outline-offset: 2px; }}
 .{CLASS} table {{ border-collapse: collapse; font-size: 0.875rem; line-height: 1.5; min-width: 40rem; }}
 .{CLASS} th, .{CLASS} td {{
   border: 1px solid color-mix(in srgb, currentColor 15%, transparent);
@@ -34,7 +35,8 @@ STYLE = f"""<style>
 
 def html_table(frame: pd.DataFrame, label: str) -> str:
     """`frame` as an HTML table named `label` for screen readers; every header and cell is escaped, so data shows
-    exactly as written."""
+    exactly as written. The box it scrolls in (sideways, where the table is wider than the column) takes the
+    keyboard's focus, so it scrolls with the arrow keys too."""
     columns = [escape(str(name)) for name in frame.columns]
     head = "".join(f'<th scope="col">{column}</th>' for column in columns)
     body = "".join(
@@ -46,6 +48,7 @@ def html_table(frame: pd.DataFrame, label: str) -> str:
         for row in frame.itertuples(index=False)
     )
     return (
-        f'{STYLE}<div class="{CLASS}"><table aria-label="{escape(label)}">'
+        f'{STYLE}<div class="{CLASS}" role="region" aria-label="{escape(label)}" tabindex="0">'
+        f'<table aria-label="{escape(label)}">'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )

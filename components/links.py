@@ -6,6 +6,9 @@ Parameters (all optional; a missing one means its default):
     later   include official reports after the window (`true` by default)   ?later=false
     q       quote search text                        ?q=terrorists
     sources, dictionary   open the list of sources the view uses, or the data dictionary   ?sources=true
+    national_table, almaty_table, casualty_table, force_table
+                          open a view's data as a table (the national map, the Almaty map, the two charts)
+                                                     ?casualty_table=true
 
 Streamlit binds the widgets to these parameters and silently drops values it cannot use; this
 module finds those values first, so the page can say what it ignored.
@@ -20,7 +23,10 @@ from urllib.parse import urlencode
 
 ACTOR, DATES, LATER, SEARCH = "actor", "dates", "later", "q"
 SOURCES, DICTIONARY = "sources", "dictionary"
-PANELS = (SOURCES, DICTIONARY)  # closed by default; their contents are built only when open
+NATIONAL_TABLE, ALMATY_TABLE = "national_table", "almaty_table"
+CASUALTY_TABLE, FORCE_TABLE = "casualty_table", "force_table"
+# Closed by default; their contents are built only when open. In page order: a shared link lists them so.
+PANELS = (NATIONAL_TABLE, ALMATY_TABLE, CASUALTY_TABLE, FORCE_TABLE, SOURCES, DICTIONARY)
 KNOWN = {ACTOR, DATES, LATER, SEARCH, *PANELS}
 RESERVED = {"embed", "embed_options"}  # Streamlit's own display options
 SEARCH_MAX_CHARS = 200

@@ -20,6 +20,7 @@ from components import (
     map_kazakhstan,
     maps,
     quote_table,
+    view_tables,
 )
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
 from components.filters import Selection
@@ -213,3 +214,35 @@ def sources_used(path: str, selection: Selection) -> pd.DataFrame:
         selected_movements(path, selection),
     ]
     return citations.sources_used(load(path).dataset, shown)
+
+
+# Each view's data as a table (components/view_tables.py), built only when a reader opens it.
+
+
+@per_selection
+def casualty_table(path: str, selection: Selection) -> pd.DataFrame:
+    claims = marked_casualty_claims(path, selection)
+    return view_tables.casualty_table(claims, selection, actor_names(path), citation_lookup(path))
+
+
+@per_selection
+def force_table(path: str, selection: Selection) -> pd.DataFrame:
+    return view_tables.force_table(marked_force_claims(path, selection), actor_names(path), citation_lookup(path))
+
+
+@per_selection
+def national_event_table(path: str, selection: Selection) -> pd.DataFrame:
+    return view_tables.event_table(selected_events(path, selection), place_positions(path), citation_lookup(path))
+
+
+@per_selection
+def almaty_event_table(path: str, selection: Selection) -> pd.DataFrame:
+    in_city = map_almaty.in_almaty(selected_events(path, selection), load(path).dataset)
+    return view_tables.event_table(in_city, place_positions(path), citation_lookup(path))
+
+
+@per_selection
+def leg_table(path: str, selection: Selection) -> pd.DataFrame:
+    arc_rows, _ = selected_arcs(path, selection)
+    movements = load(path).dataset["contingent_movements"]
+    return view_tables.leg_table(arc_rows, movements, place_positions(path), citation_lookup(path))
