@@ -194,8 +194,21 @@ def browser(chromium_path: str):
 class Session:
     """A fresh browser context on the dashboard, with the console errors it logged."""
 
-    def __init__(self, browser, base: str, viewport: dict, user_agent: str | None = None, color_scheme: str = "light"):
-        options = {"viewport": viewport, "accept_downloads": True, "color_scheme": color_scheme}
+    def __init__(
+        self,
+        browser,
+        base: str,
+        viewport: dict,
+        user_agent: str | None = None,
+        color_scheme: str = "light",
+        reduced_motion: str = "no-preference",
+    ):
+        options = {
+            "viewport": viewport,
+            "accept_downloads": True,
+            "color_scheme": color_scheme,
+            "reduced_motion": reduced_motion,
+        }
         if user_agent:
             options["user_agent"] = user_agent
         self.context = browser.new_context(**options)
@@ -288,9 +301,13 @@ def open_session(request: pytest.FixtureRequest, browser, server: str, server_lo
     sessions: list[Session] = []
 
     def start(
-        viewport: dict = DESKTOP, user_agent: str | None = None, base: str | None = None, color_scheme: str = "light"
+        viewport: dict = DESKTOP,
+        user_agent: str | None = None,
+        base: str | None = None,
+        color_scheme: str = "light",
+        reduced_motion: str = "no-preference",
     ) -> Session:
-        session = Session(browser, base or server, viewport, user_agent, color_scheme)
+        session = Session(browser, base or server, viewport, user_agent, color_scheme, reduced_motion)
         sessions.append(session)
         return session
 
