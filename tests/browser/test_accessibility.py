@@ -33,7 +33,8 @@ class State:
 
 
 # Every state a reader can put the page in that shows something the others do not. Closed panels are not built,
-# so the panels are checked open.
+# so the panels are checked open. A view of one day and an embed of a single view join this list when the page
+# has them.
 STATES = {
     "default page": State(),
     "filtered link": State("actor=Other+CSTO+governments&dates=2022-01-04&dates=2022-01-12&later=false&q=troops"),
@@ -78,7 +79,11 @@ def test_axe_finds_no_serious_problem(open_session, state: str) -> None:
     (RESULTS / f"axe-{re.sub(r'[^a-z0-9]+', '-', state.lower()).strip('-')}.json").write_text(
         json.dumps({"state": state, "query": setting.query, "elements": counts, "violations": violations}, indent=1)
     )
-    assert session.page.locator("[data-testid=stDeckGlJsonChart]").count() >= 2, "the page drew its views"
+    # Each chart and map says what it shows for the selection, in its text alternative.
+    labels = session.page.eval_on_selector_all(
+        "[data-testid=stDeckGlJsonChart], .plotly-view", "views => views.map(v => v.getAttribute('aria-label'))"
+    )
+    assert len(labels) == 4 and all(label and any(c.isdigit() for c in label) for label in labels), labels
     problems = findings(violations, state, BLOCKING)
     assert not problems, "\n".join(problems)
 
