@@ -224,3 +224,22 @@ def test_a_reader_who_asks_for_reduced_motion_sees_none(open_session) -> None:
     page.locator(".st-key-casualty_chart .plotly-view").hover()  # Plotly's buttons appear
     page.wait_for_timeout(1000)
     assert page.evaluate("[...window.__moving]") == []
+
+
+def test_a_table_opens_from_the_keyboard_into_the_url_and_takes_the_focus_next(open_session) -> None:
+    session = open_session()
+    session.open()
+    page = session.page
+    summary = page.locator(f".st-key-{links.CASUALTY_TABLE} summary")
+    summary.focus()
+    session.rerun(lambda: page.keyboard.press("Enter"))
+    assert f"{links.CASUALTY_TABLE}=true" in page.url
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "[document.activeElement.getAttribute('role'), document.activeElement.getAttribute('aria-label')]"
+    )
+    assert focused == ["region", "The casualty, detention and crowd figures drawn in the chart"]
+    assert focus_shows(page)
+    rows = page.locator(f".st-key-{links.CASUALTY_TABLE} table tbody tr").count()
+    points = page.locator(".st-key-casualty_chart .scatterlayer .trace .point").count()
+    assert rows == points > 10, "the table has a row for every point the chart draws"
