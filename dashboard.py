@@ -1,5 +1,6 @@
 """Kazakhstan, January 2022: the unrest and the CSTO deployment."""
 
+import time
 from functools import partial
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from components import (
     downloads,
     filters,
     force_chart,
+    headline,
     legend,
     links,
     loader,
@@ -17,11 +19,15 @@ from components import (
     plotly_view,
     quote_table,
     summaries,
+    timeline,
 )
 from components.dictionary import dictionary_rows
 from components.html_table import html_table
 
 st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", layout="wide")
+# The page's scrollbar keeps its gutter from the first paint: its arrival, once the views make the page taller than
+# the window, would otherwise move the whole page sideways (a static style, no data in it).
+st.html("<style>[data-testid=stMain] { scrollbar-gutter: stable; }</style>")
 
 # Files Streamlit serves at app/static/ (server.enableStaticServing): Plotly's bundle, the maps' boundaries.
 STATIC_DIR = Path(__file__).with_name("static")
@@ -40,12 +46,7 @@ if result.dataset is None:
 
 dataset = result.dataset
 descriptor = dataset.descriptor
-st.header("The unrest and the Russian-led CSTO deployment", anchor=False)  # h2 under the h1: no level skipped
 st.markdown(descriptor["x-summary"])
-st.caption(
-    f"Data version {descriptor['version']}, {descriptor['created']}. Numbers are claims: every figure shows who "
-    "made it, when, and the source that reported it."
-)
 
 # FILTERS, BOUND TO THE URL ----------------------------------------------------------------------------
 labels = filters.group_labels(dataset)
@@ -53,12 +54,108 @@ first_day, last_day = filters.study_window(dataset)
 reading = links.read_link(
     {key: st.query_params.get_all(key) for key in st.query_params}, list(labels.values()), first_day, last_day
 )
-with st.sidebar:
-    st.header("Filters")
-    chosen_labels = st.multiselect(
-        "Actor groups", list(labels.values()), key=links.ACTOR, bind="query-params", placeholder="All actor groups"
+
+# THE RECORD AS IT STOOD ON A DAY ------------------------------------------------------------------------
+# The day is held by the control and written to the link only when the reader moves it or pauses (not while it
+# plays): the control is not bound to the URL as the filters are.
+if timeline.DAY_KEY not in st.session_state:
+    st.session_state[timeline.DAY_KEY] = reading.day
+
+
+def write_day_to_link() -> None:
+    st.session_state[timeline.PLAYING_KEY] = False
+    shown = st.session_state[timeline.DAY_KEY]
+    if shown is None:
+        st.query_params.pop(links.DAY, None)
+    else:
+        st.query_params[links.DAY] = shown.isoformat()
+
+
+def play_or_pause() -> None:
+    if st.session_state.get(timeline.PLAYING_KEY):
+        write_day_to_link()
+    else:
+        timeline.start(st.session_state, first_day, last_day, time.monotonic())
+
+
+playing = bool(st.session_state.get(timeline.PLAYING_KEY))
+day_column, play_column = st.columns([5, 1], vertical_alignment="bottom")
+day = day_column.select_slider(
+    "Show the record as it stood at the end of a day",
+    options=[None, *timeline.days(first_day, last_day)],
+    format_func=timeline.label,
+    key=timeline.DAY_KEY,
+    on_change=write_day_to_link,
+    help="Every view shows what had been made public by the end of that day: later claims, events and quotes are "
+    "left out. Play steps through 1 to 19 January, a day a second.",
+)
+play_column.button(
+    "Pause" if playing else "Play",
+    icon=":material/pause:" if playing else ":material/play_arrow:",
+    on_click=play_or_pause,
+    width="stretch",
+    help="Step through the days; pausing puts the day in the link.",
+)
+
+
+@st.fragment(run_every=timeline.STEP_SECONDS if playing else None)
+def day_player() -> None:
+    """While playing, each tick of the timer moves the day on and draws the whole page for it."""
+    if timeline.step(st.session_state, last_day, time.monotonic()):
+        if not st.session_state[timeline.PLAYING_KEY]:
+            write_day_to_link()  # the last day: playing stopped there, as a pause would
+        st.rerun(scope="app")
+
+
+day_player()
+
+# HEADLINE FIGURES ---------------------------------------------------------------------------------------
+actor_names = loader.actor_names(DATA)
+st.markdown(f"**{timeline.heading(day)}**")
+for column, today, yesterday in zip(
+    st.columns(3),
+    loader.headlines(DATA, day),
+    loader.headlines(DATA, headline.day_before(day, first_day)) if day else [None] * 3,
+    strict=True,
+):
+    with column:
+        st.metric(today.label, today.value, delta=headline.change(today, yesterday), delta_color="off", border=True)
+        st.caption(" ".join(filter(None, [today.context, today.attribution])))
+
+# WHAT IS KNOWN, AND WHAT IS NOT -------------------------------------------------------------------------
+with st.container(border=True):
+    st.markdown("**What is known, and what is not**")
+    settled, disputed = st.columns(2)
+    facts = headline.key_facts(descriptor)
+    for column, side, title in (
+        (settled, "settled", "The record settles"),
+        (disputed, "disputed", "Disputed or unproven"),
+    ):
+        column.markdown(
+            f"*{title}*\n\n" + "\n".join(f"- {headline.fact_line(text, rows)}" for text, rows in facts[side])
+        )
+st.caption(
+    f"Data version {descriptor['version']}, {descriptor['created'][:10]}. Numbers are claims: every figure shows "
+    "who made it, when, and the source that reported it."
+)
+# FILTERS, BOUND TO THE URL ----------------------------------------------------------------------------
+# In the page, not a sidebar: a phone folds a sidebar away behind an unlabelled button, and a sidebar that opens after
+# the first paint pushes the whole page sideways.
+contents = loader.group_contents(DATA)
+with st.container(border=True):
+    st.markdown("**Filter the page**")
+    actor_column, dates_column = st.columns([3, 2])
+    chosen_labels = actor_column.multiselect(
+        "Actor groups",
+        list(labels.values()),
+        key=links.ACTOR,
+        bind="query-params",
+        placeholder="All actor groups",
+        # The counts go in the help, not the options: a bound widget writes its options' display text to the link.
+        help="What each group holds (a quote is its speaker's, an event belongs to every group involved, a figure "
+        "to its claimant's):\n\n" + "\n".join(f"- **{label}**: {held}" for label, held in contents.items()),
     )
-    window = st.slider(
+    window = dates_column.slider(
         "Dates, January 2022",
         min_value=first_day,
         max_value=last_day,
@@ -67,23 +164,31 @@ with st.sidebar:
         key=links.DATES,
         bind="query-params",
     )
-    include_later = st.toggle(
-        "Include official reports after 19 January", value=True, key=links.LATER, bind="query-params"
-    )
-    search = st.text_input(
+    search_column, later_column = st.columns([3, 2], vertical_alignment="bottom")
+    search = search_column.text_input(
         "Search quotes",
         key=links.SEARCH,
         bind="query-params",
         max_chars=links.SEARCH_MAX_CHARS,
         placeholder="a word or a name",
     )
-    share = links.share_query(chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels)
-    st.subheader("Share this view")
-    st.caption("This link opens the page with the same filters.")
+    include_later = later_column.toggle(
+        "Include what was made public after 19 January",
+        value=True,
+        key=links.LATER,
+        bind="query-params",
+        help="Official tolls, human-rights reports and media counts published later, dated by publication.",
+    )
+    share = links.share_query(
+        chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels, day
+    )
     # A plain text field: readers select and copy it, and it needs no extra script in the browser.
-    st.text_input("Link to this view", value=f"{st.context.url or ''}{'?' + share if share else ''}")
-    plotly_view.preload(STATIC_DIR)  # shows nothing; at the sidebar's foot, where its space goes unseen
-    st.html(ASSETS / "reduced_motion.html", unsafe_allow_javascript=True)  # static; shows nothing, as above
+    st.text_input(
+        "Link to this view",
+        value=f"{st.context.url or ''}{'?' + share if share else ''}",
+        help="This link opens the page with the same filters and day.",
+    )
+    plotly_view.preload(STATIC_DIR)  # shows nothing; its element takes the container's last gap
 
 narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))  # a phone: some views lay out for it
 label_to_group = {label: group for group, label in labels.items()}
@@ -94,6 +199,7 @@ selection = filters.Selection(
     include_later=include_later,
     search=search[: links.SEARCH_MAX_CHARS],
     window_end=last_day,
+    day=day,
 )
 # Optional notes sit in containers of their own (or at the end of one), so a note that comes and goes never shifts
 # the elements after it: Streamlit would take those for new elements and redraw them from scratch.
@@ -102,12 +208,12 @@ with st.container():
         st.warning("This link asked for things the page cannot show, so it ignored " + "; ".join(reading.notices) + ".")
 st.caption(
     f"Showing **{summaries.selection_phrase(chosen_labels)}**, {selection.start:%-d}–{selection.end:%-d %B %Y}"
-    + (", with later official reports" if include_later else "")
+    + (f", as the record stood at the end of {day:%-d %B}" if day else "")
+    + (", with what was made public later" if include_later and not day else "")
     + ". "
     "Maps and the quote table show only the selection; the charts keep every claim and dim those from other "
     "actor groups, so the selected figures can be read against the whole record."
 )
-actor_names = loader.actor_names(DATA)
 
 
 def table_panel(key: str, label: str, *tables) -> None:
@@ -129,17 +235,19 @@ def claims_chart(
     key: str, figure, claims, unnumbered, noun: str, how_to_read: str, none_selected: str, table_key: str, table
 ) -> None:
     """A chart of claims: how many the selection holds and how to read them, the chart, and the selected claims
-    it cannot draw for want of a number. The notes that come and go sit in containers of their own."""
+    it cannot draw for want of a number. When the selection holds none, one sentence says so in its place. The
+    notes that come and go sit in containers of their own."""
     chosen = int(claims["selected"].sum())
-    with st.container():
-        st.caption(f"{summaries.count_of(chosen, len(claims), noun)} are from the selection. {how_to_read}")
+    with st.container():  # the elements after it keep their places whether the chart is drawn or not
         if not chosen:
-            st.info(none_selected)
-    plotly_view.show(figure, key=key, alt=summaries.claims_alt(claims, noun), static_dir=STATIC_DIR)
-    table_panel(table_key, f"Table: the {noun} in this chart", (f"The {noun} drawn in the chart", table))
-    with st.container():
-        if len(unnumbered):
-            st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
+            st.markdown(none_selected)
+            return
+        st.caption(f"{summaries.count_of(chosen, len(claims), noun)} are from the selection. {how_to_read}")
+        plotly_view.show(figure, key=key, alt=summaries.claims_alt(claims, noun), static_dir=STATIC_DIR)
+        table_panel(table_key, f"Table: the {noun} in this chart", (f"The {noun} drawn in the chart", table))
+        with st.container():
+            if len(unnumbered):
+                st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
 
 
 # The three views in page order. The quote table is filled first, though shown last: the data grid builds the
@@ -273,8 +381,8 @@ with charts_area:
         "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it "
         "revised. Ranges are drawn as vertical bars."
         + (" Reports after 19 January sit past the shaded break, on a compressed time scale." if include_later else ""),
-        "No casualty, detention or crowd figures were claimed by this selection in these dates; other claimants' "
-        "figures are shown dimmed.",
+        f"No casualty, detention or crowd figure was claimed by {summaries.selection_phrase(chosen_labels)} in these "
+        "dates, so the chart is left out.",
         links.CASUALTY_TABLE,
         partial(loader.casualty_table, DATA, selection),
     )
@@ -284,13 +392,14 @@ with charts_area:
     force_claims = loader.marked_force_claims(DATA, selection)
     claims_chart(
         "force_chart",
-        loader.force_figure(DATA, selection),
+        loader.force_figure(DATA, selection, narrow),
         force_claims,
         force_chart.claims_without_numbers(force_claims),
         "force-size claims",
-        "Filled markers are official figures, open ones media reports; triangles are media figures far from every "
-        "official one.",
-        "No force-size claims by this selection in these dates; other claimants' figures are shown dimmed.",
+        "Each point is one claim at the date it was made public: filled markers are official figures, open ones media "
+        "reports, triangles media figures above every official figure for the whole force.",
+        f"No figure for the size of the CSTO force was given by {summaries.selection_phrase(chosen_labels)} in these "
+        "dates, so the chart is left out.",
         links.FORCE_TABLE,
         partial(loader.force_table, DATA, selection),
     )
@@ -341,6 +450,7 @@ if sources_panel.open:
                 "publisher",
                 "original_publisher",
                 "publisher_type",
+                "outlet_control",
                 "title",
                 "published",
                 "language",
@@ -357,6 +467,7 @@ if sources_panel.open:
             "publisher": "Publisher",
             "original_publisher": "Text from",
             "publisher_type": "Kind",
+            "outlet_control": "Control",
             "title": "Title",
             "published": "Published",
             "language": "Language",
@@ -382,6 +493,9 @@ if dictionary_panel.open:
         "Every field of every table, from datapackage.json; data/README.md has the tables' descriptions."
     )
     dictionary_panel.dataframe(dictionary_rows(descriptor), hide_index=True, width="stretch")
+
+# Static; shows nothing: at the page's end, where its element's gap goes unseen.
+st.html(ASSETS / "reduced_motion.html", unsafe_allow_javascript=True)
 
 # Once per process, after the first full run: see loader.freeze_long_lived_objects.
 loader.freeze_long_lived_objects()

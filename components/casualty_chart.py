@@ -1,22 +1,22 @@
 """Every reported casualty, detention and crowd figure over time, by who claimed it.
 
-One panel per category; each claim is a point at the date it was made public, coloured by the
-claimant's group and shaped by its status. A thin line joins each claim to the earlier claim it
-revises, so the path of the official toll (including the retracted 164) can be read.
-Later reports (after the study window) sit to the right of it, past a shaded break, on a compressed time scale of
-their own: each panel has one x axis for both (Timeline), which Plotly draws in about three quarters of the time
-that two columns of panels took.
+The death toll leads, full width: the official national toll as a dark step line, every other count around it. The
+other measures follow as small panels, four across on a desktop and two on a phone, each with its own date labels,
+so that the whole chart fits a desktop screen (claims_grid). Partial counts (a city, hospitals only…) are drawn
+small, and a repeat of an earlier figure, a withdrawn one above all, has its own mark and a dotted line to it.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pandas as pd
 
-from components import charts
+from components import charts, claims_grid
+from components.claims_grid import PARTIAL_SIZE, REPEAT_SYMBOL, milestones
+from components.claims_grid import WHOLE_SIZE as NATIONAL_SIZE
 from components.dataset import Dataset
-from components.filters import Selection, mark_selected, with_claimant_group
+from components.filters import Selection, with_claimant_group
+
+__all__ = ["NATIONAL_SIZE", "PARTIAL_SIZE", "REPEAT_SYMBOL", "casualty_figure", "milestones", "prepare"]
 
 CATEGORY_TITLES = {
     "deaths_total": "Deaths, all",
@@ -29,113 +29,77 @@ CATEGORY_TITLES = {
     "participants": "People at the protests",
     "attackers": "“Attackers” (a claimant’s label)",
 }
-PANEL_HEIGHT = 170
-HEADROOM = 1.15  # each panel's value axis reaches this far above its largest figure
-TOP_MARGIN, BOTTOM_MARGIN = 100, 30  # the milestones' labels above; the legend pushes the bottom down itself
-MILESTONE_LINE = 15  # pixels between the lines of milestone labels
+SPEC = claims_grid.GridSpec(
+    # The small panels' titles: a phone's panel is about 150 pixels wide.
+    titles={
+        "deaths_total": "Deaths, all",
+        "deaths_security_forces": "Security forces killed",
+        "deaths_attackers": "Killed as “attackers”",
+        "deaths_civilians": "Civilians killed",
+        "injured": "Injured or treated",
+        "injured_security_forces": "Security forces injured",
+        "detained": "Detained",
+        "participants": "People at the protests",
+        "attackers": "Said to be “attackers”",
+    },
+    lead="deaths_total",
+    official_label="Official national toll",
+    partial_key="Small: partial count (a city, hospitals only…)",
+)
+NATIONAL = "national"
+# How a partial count is named in its hover and table row: what it leaves out is the point.
+SCOPE_PHRASES = {
+    "region": "{place} only",
+    "city": "{place} only",
+    "hospitals": "counted in hospitals only",
+    "incident": "one incident only ({place})",
+    "one_force": "one force's own personnel only",
+    "subset": "one part of the count only",
+}
 
 
-NATIONWIDE = "kazakhstan"
+def scope_phrase(scope: str, place: str) -> str:
+    """ "" for a national count; otherwise what the count covers, e.g. "Almaty only", "counted in hospitals only"."""
+    return "" if scope == NATIONAL else SCOPE_PHRASES[scope].format(place=place)
 
 
 def prepare(dataset: Dataset, actor_names: dict[str, str], citation_lookup: dict[str, str]) -> pd.DataFrame:
     """Everything about each claim that does not depend on the selection, computed once: its claimant's group,
-    scope, hover text, day, and the point of the claim it revises (for the revision lines)."""
+    what it covers, hover text, day, and the points of the claim it revises and of the claim it repeats (for the
+    lines drawn between them), in the columns claims_grid draws."""
     claims = with_claimant_group(dataset["casualty_reports"], dataset, "claimant_actor_id")
     place_names = dataset["places"].set_index("place_id")["name"]
     claims = claims.assign(
-        scope=claims["scope_place_id"].map(place_names),
+        figure_id=claims["report_id"],
+        repeats=claims["repeats_report_id"],
+        place=claims["scope_place_id"].map(place_names),
         day=claims["date"].dt.date,
+        partial=claims["scope"] != NATIONAL,
     )
+    claims["coverage"] = [scope_phrase(*pair) for pair in zip(claims["scope"], claims["place"], strict=True)]
+    by_id = claims.set_index("report_id")
     claims["hover"] = [
-        ("" if row["scope_place_id"] == NATIONWIDE else f"{charts.escape_plotly(row['scope'])} only<br>")
+        "".join(f"{charts.escape_plotly(line)}<br>" for line in caveats(row, by_id, actor_names))
         + charts.hover_text(row, actor_names, citation_lookup)
         for _, row in claims.iterrows()
     ]
-    revised = claims.set_index("report_id")[["day", "value_high"]]
-    earlier = claims["revises_report_id"].map(lambda report: report if report in revised.index else None)
-    claims["revised_day"] = earlier.map(revised["day"])
-    claims["revised_value"] = earlier.map(revised["value_high"]).astype("Float64")
-    return claims
+    return claims_grid.with_links(claims, "revises_report_id", "repeats_report_id")
 
 
-def revision_segments(claims: list[dict], timeline: Timeline) -> tuple[list, list]:
-    """x and y of the lines from each revised claim to the claim that revises it (None-separated); a revision
-    that crosses from the study window to the later reports has no line, as the break between them is not to
-    scale."""
-    xs, ys = [], []
-    for claim in claims:
-        if pd.isna(claim["revised_value"]) or pd.isna(claim["value_high"]):
-            continue
-        if timeline.is_later(claim["revised_day"]) != timeline.is_later(claim["day"]):
-            continue
-        xs += [timeline.x(claim["revised_day"]), timeline.x(claim["day"]), None]
-        ys += [float(claim["revised_value"]), float(claim["value_high"]), None]
-    return xs, ys
+def caveats(claim: pd.Series, by_id: pd.DataFrame, actor_names: dict[str, str]) -> list[str]:
+    """The lines a hover opens with when a claim is not a national count, or not a new one."""
+    lines = [f"Partial count: {claim['coverage']}. Not a national total."] if claim["partial"] else []
+    if pd.notna(claim["repeats_report_id"]):
+        lines.append(repeat_line(by_id.loc[claim["repeats_report_id"]], actor_names))
+    return lines
 
 
-class Timeline:
-    """The x position of a date: the selected days one unit apart (the first at 0), then, past a break, the later
-    reports on a compressed scale whose span (a month either side of them) takes LATER_SHARE of the width."""
-
-    BREAK = 1.2  # units between the window's edge and the later reports' span
-    LATER_SHARE = 0.28
-    PAD = 0.5  # half a day either side of the selected days
-
-    def __init__(self, start: date, end: date, window_end: date, later_days: list[date]):
-        self.start, self.window_end = start, window_end
-        self.window_right = (end - start).days + self.PAD
-        self.later_from = min(later_days) - timedelta(days=30) if later_days else None
-        self.right = self.window_right
-        if later_days:
-            self.later_to = max(later_days) + timedelta(days=30)
-            later_span = (self.later_to - self.later_from).days
-            window_width = self.window_right + self.PAD
-            self.later_left = self.window_right + self.BREAK
-            self.scale = window_width * self.LATER_SHARE / (1 - self.LATER_SHARE) / later_span
-            self.right = self.later_left + later_span * self.scale
-
-    def is_later(self, day: date) -> bool:
-        return day > self.window_end
-
-    def x(self, day: date) -> float:
-        if not self.is_later(day):
-            return float((day - self.start).days)
-        return self.later_left + (day - self.later_from).days * self.scale
-
-    def axis(self) -> dict:
-        """Range and ticks: every other selected day, and up to three month starts among the later reports (more
-        would collide at desktop width)."""
-        days = [self.start + timedelta(days=offset) for offset in range(0, int(self.window_right) + 1, 2)]
-        values, texts = [self.x(day) for day in days], [f"{day:%-d %b}" for day in days]
-        if self.later_from is not None:
-            months = []
-            month = date(self.later_from.year, self.later_from.month, 1)
-            while month <= self.later_to:
-                if self.later_from + timedelta(days=15) <= month <= self.later_to - timedelta(days=15):
-                    months.append(month)  # not at the very edges, where a label would be cut off
-                month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-            for month in months[:: -(-len(months) // 3)]:
-                values.append(self.x(month))
-                texts.append(f"{month:%b %Y}")
-        return {"type": "linear", "range": [-self.PAD, self.right], "tickvals": values, "ticktext": texts}
-
-    def break_band(self, bottom: float, top: float) -> dict | None:
-        """A shaded band down every panel where the time scale breaks, or None without later reports."""
-        if self.later_from is None:
-            return None
-        return {
-            "type": "rect",
-            "xref": "x",
-            "yref": "paper",
-            "x0": self.window_right,
-            "x1": self.later_left,
-            "y0": bottom,
-            "y1": top,
-            "layer": "below",
-            "line": {"width": 0},
-            "fillcolor": "rgba(136, 136, 136, 0.15)",
-        }
+def repeat_line(repeated: pd.Series, actor_names: dict[str, str]) -> str:
+    """The hover's first line for a repeat: what it repeats and, for a withdrawn figure, that it was withdrawn."""
+    who = actor_names[repeated["claimant_actor_id"]]
+    if repeated["status"] == "official_retracted":
+        return f"Repeats the figure {who} withdrawn on {repeated['date']:%-d %B %Y}: not new evidence."
+    return f"Repeats the figure {who} gave on {repeated['date']:%-d %B %Y}: not a new count."
 
 
 def casualty_figure(
@@ -145,252 +109,8 @@ def casualty_figure(
     group_labels: dict[str, str],
     narrow: bool = False,
 ) -> dict:
-    """The chart for a selection, as the plain spec Plotly draws (charts.py); claims outside it stay, dimmed. On a
-    narrow screen (a phone) each milestone's label has a line of its own above the panels.
-
-    The figure is assembled as one spec (axes, shapes and annotations laid out here) from the prepared claims,
-    rather than through make_subplots and per-panel updates, which cost over a second per rerun for nine panels.
-    """
-    claims = mark_selected(prepared, selection)
-    records = [claim for claim in claims.to_dict("records") if not pd.isna(claim["value_high"])]
-    # Dimmed claims keep the date axis honest; only the selection's date window trims it.
-    visible = [
-        claim
-        for claim in records
-        if claim["day"] >= selection.start
-        and (claim["day"] <= selection.end or (claim["day"] > selection.window_end and selection.include_later))
-    ]
-    categories = [category for category in CATEGORY_TITLES if any(c["category"] == category for c in visible)]
-    later_days = [claim["day"] for claim in visible if claim["day"] > selection.window_end]
-    timeline = Timeline(selection.start, selection.end, selection.window_end, later_days)
-    rows = max(len(categories), 1)
-    panel = Panels(rows)
-
-    traces: list[dict] = []
-    annotations: list[dict] = []
-    layout: dict = {}
-    x_axis = timeline.axis()
-    for row, category in enumerate(categories, start=1):
-        own = [claim for claim in visible if claim["category"] == category]
-        top = max(float(claim["value_high"]) for claim in own) * HEADROOM
-        annotations.append(panel.title(row, CATEGORY_TITLES[category]))
-        x_name, y_name = panel.axes(row)
-        layout[panel.layout_key(x_name)] = {
-            **x_axis,
-            "anchor": y_name,
-            "showticklabels": row == len(categories),
-            "automargin": False,
-        }
-        layout[panel.layout_key(y_name)] = {
-            "range": [0, top],
-            "domain": panel.y_domain(row),
-            "anchor": x_name,
-            "tickformat": ",d",
-            "automargin": False,
-        }
-        lines_x, lines_y = revision_segments(own, timeline)
-        if lines_x:
-            traces.append(
-                {
-                    "type": "scatter",
-                    "x": lines_x,
-                    "y": lines_y,
-                    "mode": "lines",
-                    "hoverinfo": "skip",
-                    "showlegend": False,
-                    "line": {"color": "#9a9a9a", "width": 1},
-                    "xaxis": x_name,
-                    "yaxis": y_name,
-                }
-            )
-        traces.append({**_points(own, category, timeline), "xaxis": x_name, "yaxis": y_name})
-        for claim in own:
-            if claim["status"] == "official_retracted" and claim["scope_place_id"] == NATIONWIDE:
-                annotations.append(
-                    {
-                        "x": timeline.x(claim["day"]),
-                        "y": float(claim["value_high"]),
-                        "xref": x_name,
-                        "yref": y_name,
-                        "text": "retracted",
-                        "showarrow": False,
-                        "xanchor": "left",
-                        "xshift": 9,
-                        "font": {"size": 11, "color": "#888888"},
-                    }
-                )
-    plot_height = PANEL_HEIGHT * rows + 50  # the panels and the gaps between them
-    shapes, milestone_labels = _milestones(milestones, selection, panel, timeline, narrow)
-    annotations += milestone_labels
-    band = timeline.break_band(*panel.span())
-    if band:
-        shapes.append(band)
-    shown_groups = list(dict.fromkeys(claim["group_id"] for claim in visible if claim["selected"]))
-    statuses = [status for status in charts.STATUS_SYMBOLS if any(c["status"] == status for c in visible)]
-    traces += charts.legend_traces(shown_groups, group_labels, statuses)
-    top = top_margin(milestone_labels)
-    layout.update(
-        {
-            "height": plot_height + top + BOTTOM_MARGIN,
-            # Fixed margins wide enough for the tick labels (charts.label_margin), not Plotly's automargin.
-            "margin": {"l": tick_label_margin(visible), "r": 10, "t": top, "b": BOTTOM_MARGIN},
-            # Below the date labels, which a narrow screen turns upright: 85 pixels under the panels.
-            "legend": {"orientation": "h", "y": -85 / plot_height, "yanchor": "top", "x": 0, "font": {"size": 12}},
-            "hovermode": "closest",
-            "font": charts.FONT,
-            "annotations": annotations,
-            "shapes": shapes,
-        }
-    )
-    return {"data": traces, "layout": layout}
-
-
-def top_margin(milestone_labels: list[dict]) -> int:
-    """Room above the panels for the milestones' labels: the highest label's shift and a line of text."""
-    highest = max((label["yshift"] for label in milestone_labels), default=0)
-    return max(TOP_MARGIN, highest + MILESTONE_LINE + 12)
-
-
-def tick_label_margin(claims: list[dict]) -> int:
-    """Room for the widest value-axis label: no tick exceeds the largest value plus the headroom."""
-    largest = max((float(claim["value_high"]) * HEADROOM for claim in claims), default=0)
-    return charts.label_margin([f"{int(largest):,}"])
-
-
-class Panels:
-    """Axis names and domains for a column of `rows` panels, the first at the top."""
-
-    GAP_Y = 0.045
-
-    def __init__(self, rows: int):
-        self.rows = rows
-
-    @staticmethod
-    def axes(row: int) -> tuple[str, str]:
-        suffix = "" if row == 1 else str(row)
-        return f"x{suffix}", f"y{suffix}"
-
-    @staticmethod
-    def layout_key(axis: str) -> str:
-        return f"{axis[0]}axis{axis[1:]}"
-
-    def y_domain(self, row: int) -> list[float]:
-        height = (1 - self.GAP_Y * (self.rows - 1)) / self.rows
-        top = 1 - (row - 1) * (height + self.GAP_Y)
-        return [max(top - height, 0.0), top]
-
-    def span(self) -> tuple[float, float]:
-        """The bottom of the lowest panel and the top of the highest, in paper coordinates."""
-        return self.y_domain(self.rows)[0], self.y_domain(1)[1]
-
-    def title(self, row: int, text: str) -> dict:
-        return {
-            "text": text,
-            "x": 0.5,
-            "y": self.y_domain(row)[1],
-            "xref": "paper",
-            "yref": "paper",
-            "xanchor": "center",
-            "yanchor": "bottom",
-            "showarrow": False,
-            "font": {"size": 14},
-        }
-
-
-STATUS_ORDER = {status: order for order, status in enumerate(charts.STATUS_SYMBOLS)}
-
-
-def _points(claims: list[dict], category: str, timeline: Timeline) -> dict:
-    """One panel's claims as one trace, each point shaped by its status: Plotly's time to draw grows with the
-    number of traces. The points go in the order of the statuses, so later kinds are drawn on top, as before."""
-    claims = sorted(claims, key=lambda claim: STATUS_ORDER[claim["status"]])
-    colours = [charts.claim_colour(claim) for claim in claims]
-    ranges = [float(claim["value_high"]) - float(claim["value_low"]) for claim in claims]
-    return {
-        "type": "scatter",
-        "x": [timeline.x(claim["day"]) for claim in claims],
-        "y": [float(claim["value_high"]) for claim in claims],
-        "mode": "markers",
-        "showlegend": False,
-        "name": CATEGORY_TITLES[category],
-        "customdata": [claim["report_id"] for claim in claims],
-        # Figures for one city or region are drawn smaller than nationwide ones.
-        "marker": {
-            "symbol": [charts.STATUS_SYMBOLS[claim["status"]] for claim in claims],
-            "color": colours,
-            "size": [11 if claim["scope_place_id"] == NATIONWIDE else 6 for claim in claims],
-            "opacity": [charts.claim_opacity(claim) for claim in claims],
-            "line": {"width": 2, "color": colours},
-        },
-        "error_y": {
-            "type": "data",
-            "symmetric": False,
-            "array": [0] * len(claims),
-            "arrayminus": ranges,
-            "visible": any(ranges),
-            "width": 0,
-        },
-        "hovertext": [claim["hover"] for claim in claims],
-        "hoverinfo": "text",
-    }
-
-
-def milestones(dataset: Dataset) -> pd.DataFrame:
-    """The events the data marks as turning points, for the charts' timelines."""
-    events = dataset["events"]
-    return events[events["milestone"].notna()]
-
-
-def _milestones(
-    milestones: pd.DataFrame, selection: Selection, panel: Panels, timeline: Timeline, narrow: bool = False
-) -> tuple[list[dict], list[dict]]:
-    """A dotted line down the panels at each milestone event in the window, labelled above the top panel. One line
-    spans every row (the rows share their dates), rather than one per panel: a ninth of the shapes to draw.
-
-    Labels take turns on three lines, centred on their dates. On a phone a day is a few pixels wide, so each label
-    has a line of its own, running right from its date in the left half of the chart and left from it in the
-    right half, so that it stays inside the chart."""
-    shapes, labels = [], []
-    bottom, top = panel.span()
-    shown = 0
-    for index, (_, event) in enumerate(milestones.iterrows()):
-        day = event["date"].date()
-        if not selection.start <= day <= min(selection.end, selection.window_end):
-            continue
-        x = timeline.x(day)
-        if narrow:
-            line, anchor = shown, "left" if x < (timeline.right - Timeline.PAD) / 2 else "right"
-        else:
-            line, anchor = index % 3, "center"
-        shown += 1
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": x,
-                "x1": x,
-                "y0": bottom,
-                "y1": top,
-                "layer": "below",
-                "line": {"width": 1, "dash": "dot", "color": "#888888"},
-            }
-        )
-        labels.append(
-            {
-                "x": x,
-                "y": 1,
-                "yshift": 28 + MILESTONE_LINE * line,
-                "xref": "x",
-                "yref": "paper",
-                "text": charts.escape_plotly(event["milestone"]),
-                "showarrow": False,
-                "xanchor": anchor,
-                "yanchor": "bottom",
-                "font": {"size": 11, "color": "#666666"},
-            }
-        )
-    return shapes, labels
+    """The chart for a selection (claims_grid.figure); claims outside it stay, dimmed."""
+    return claims_grid.figure(prepared, SPEC, milestones, selection, group_labels, narrow)
 
 
 def claims_without_numbers(claims: pd.DataFrame) -> pd.DataFrame:

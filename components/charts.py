@@ -27,6 +27,7 @@ STATUS_LABELS = {
     "media_outlier": "Media report far from every official figure",
 }
 DIMMED_OPACITY = 0.45
+TEXT_COLOURED = "text-coloured"  # a trace's `meta`: plotly_view draws its line in the theme's text colour
 FONT = {"family": "Source Sans Pro, sans-serif"}
 
 

@@ -9,13 +9,54 @@ import pandas as pd
 
 from components.dataset import Dataset
 
+# Adjectives for `controlling_state` codes, as the citation names the state behind an outlet.
+STATE_ADJECTIVES = {
+    "ARM": "Armenian",
+    "BLR": "Belarusian",
+    "CHN": "Chinese",
+    "CUB": "Cuban",
+    "DEU": "German",
+    "ESP": "Spanish",
+    "FRA": "French",
+    "IRN": "Iranian",
+    "KAZ": "Kazakh",
+    "POL": "Polish",
+    "RUS": "Russian",
+    "TUR": "Turkish",
+    "USA": "US",
+}
+CONTROL_LABELS = {
+    "state_controlled": "state-controlled",
+    "state_funded": "state-funded",
+    "propaganda": "propaganda outlet",
+}
+
+
+def control_label(source: pd.Series) -> str:
+    """e.g. "Russian state-controlled"; empty for independent outlets and official statements."""
+    label = CONTROL_LABELS.get(source.get("outlet_control"))
+    if label is None:
+        return ""
+    state = source.get("controlling_state")
+    return f"{STATE_ADJECTIVES.get(state, state)} {label}" if pd.notna(state) and state else label
+
 
 def citation(source: pd.Series) -> str:
-    """e.g. "TASS, 2022-01-07" or "newyorkglobe.org (BBC News), 2022-01-08"."""
-    publisher = source["publisher"]
-    if pd.notna(source["original_publisher"]):
-        publisher = f"{publisher} ({source['original_publisher']})"
-    return f"{publisher}, {source['published']}" if pd.notna(source["published"]) else publisher
+    """The original publisher first, then the copy, the outlet's control and the date, e.g.
+    "TASS (Russian state-controlled), 2022-01-10", "BBC News, via newyorkglobe.org, 2022-01-08" or
+    "Sputnik (Russian state-controlled), via UrduPoint, 2022-01-07". A propaganda label names the site that ran
+    the text, so it follows the copy: "RIA Novosti, via News Front (Russian propaganda outlet), 2022-01-14"."""
+    label = control_label(source)
+    original = source["original_publisher"]
+    if pd.isna(original) or not original:
+        names = f"{source['publisher']} ({label})" if label else source["publisher"]
+    elif source.get("outlet_control") == "propaganda":
+        names = f"{original}, via {source['publisher']} ({label})"
+    else:
+        names = (
+            f"{original} ({label}), via {source['publisher']}" if label else f"{original}, via {source['publisher']}"
+        )
+    return f"{names}, {source['published']}" if pd.notna(source["published"]) else names
 
 
 def citations(dataset: Dataset) -> dict[str, str]:

@@ -84,8 +84,8 @@ def render(descriptor: dict) -> str:
         "",
         "## Dates and times",
         "",
-        f"The study window runs from {window['start']} to {window['end']}; later official reports are kept up to "
-        f"{window['later_reports_until']}. {window['timezone']}",
+        f"The study window runs from {window['start']} to {window['end']}; figures and reports made public later are "
+        f"kept up to {window['later_reports_until']}. {window['timezone']}",
         "",
         "## Boundary layers",
         "",

@@ -5,8 +5,10 @@ Semantics, stated on the page too:
 - Quotes are kept when the speaker's group is selected; events when any actor involved is in a
   selected group; claims when the claimant is; contingent legs when the contributing country's
   group is.
-- Dates: a row is kept when its date falls inside the window. Official reports published after
+- Dates: a row is kept when its date falls inside the window. Figures and reports made public after
   19 January 2022 are kept when "later reports" is on, whatever the window's end.
+- Day: with a day chosen, the page shows the record as it stood at the end of that day: rows dated after it
+  are left out, whatever else is chosen (a claim's date is the day it was made public).
 - The charts draw every claim and dim the ones outside the selection; maps and tables show only
   the selection.
 """
@@ -32,6 +34,7 @@ class Selection:
     include_later: bool = True
     search: str = ""
     window_end: date = field(default=date(2022, 1, 19), compare=False)
+    day: date | None = None  # the record as it stood at the end of this day; None: the whole record
 
     @property
     def all_groups(self) -> bool:
@@ -64,6 +67,8 @@ def in_dates(dates: pd.Series, selection: Selection) -> pd.Series:
     inside = (days >= selection.start) & (days <= selection.end)
     if selection.include_later:
         inside |= days > selection.window_end
+    if selection.day is not None:
+        inside &= days <= selection.day
     return inside
 
 

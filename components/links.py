@@ -3,8 +3,9 @@
 Parameters (all optional; a missing one means its default):
     actor   an actor group's label, repeatable       ?actor=United+States&actor=Opposition
     dates   first and last day of the window (ISO)   ?dates=2022-01-05&dates=2022-01-10
-    later   include official reports after the window (`true` by default)   ?later=false
+    later   include figures and reports made public after the window (`true` by default)   ?later=false
     q       quote search text                        ?q=terrorists
+    day     the record as it stood at the end of one day, 1-19 January (absent: the whole record)   ?day=2022-01-09
     sources, dictionary   open the list of sources the view uses, or the data dictionary   ?sources=true
     national_table, almaty_table, casualty_table, force_table
                           open a view's data as a table (the national map, the Almaty map, the two charts)
@@ -21,13 +22,13 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
-ACTOR, DATES, LATER, SEARCH = "actor", "dates", "later", "q"
+ACTOR, DATES, LATER, SEARCH, DAY = "actor", "dates", "later", "q", "day"
 SOURCES, DICTIONARY = "sources", "dictionary"
 NATIONAL_TABLE, ALMATY_TABLE = "national_table", "almaty_table"
 CASUALTY_TABLE, FORCE_TABLE = "casualty_table", "force_table"
 # Closed by default; their contents are built only when open. In page order: a shared link lists them so.
 PANELS = (NATIONAL_TABLE, ALMATY_TABLE, CASUALTY_TABLE, FORCE_TABLE, SOURCES, DICTIONARY)
-KNOWN = {ACTOR, DATES, LATER, SEARCH, *PANELS}
+KNOWN = {ACTOR, DATES, LATER, SEARCH, DAY, *PANELS}
 RESERVED = {"embed", "embed_options"}  # Streamlit's own display options
 SEARCH_MAX_CHARS = 200
 SHOWN_CHARS = 40
@@ -61,6 +62,7 @@ class LinkReading:
     notices: tuple[str, ...]
     dates: tuple[date, date] | None  # the window read from the link, in order, when it was usable
     open_panels: tuple[str, ...] = ()  # the panels the link opens (as the bound expanders read it: the last value)
+    day: date | None = None  # the day the link shows the record at, when it names a usable one
 
 
 def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: date, last_day: date) -> LinkReading:
@@ -75,7 +77,7 @@ def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: 
     window = None
     if DATES in params:
         days = [parse_day(value) for value in params[DATES]]
-        span = f"{first_day:%-d %B} to {last_day:%-d %B %Y}"
+        span = span_of(first_day, last_day)
         if len(days) != 2 or None in days:
             notices.append(f"dates “{shown(' '.join(params[DATES]))}”: a window is two dates (YYYY-MM-DD) from {span}")
         elif not all(first_day <= day <= last_day for day in days):
@@ -98,7 +100,22 @@ def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: 
     if search and len(search[-1]) > SEARCH_MAX_CHARS:
         notices.append(f"a search longer than {SEARCH_MAX_CHARS} characters")
     open_panels = tuple(panel for panel in PANELS if params.get(panel, [])[-1:] == ["true"])
-    return LinkReading(tuple(notices), window, open_panels)
+    day = None
+    if params.get(DAY):
+        value = params[DAY][-1]
+        parsed = parse_day(value)
+        if parsed is None or len(params[DAY]) > 1:
+            asked = shown(" ".join(params[DAY]))
+            notices.append(f"day “{asked}”: a day is one date (YYYY-MM-DD) from {span_of(first_day, last_day)}")
+        elif not first_day <= parsed <= last_day:
+            notices.append(f"day “{shown(value)}”, which falls outside {span_of(first_day, last_day)}")
+        else:
+            day = parsed
+    return LinkReading(tuple(notices), window, open_panels, day)
+
+
+def span_of(first_day: date, last_day: date) -> str:
+    return f"{first_day:%-d %B} to {last_day:%-d %B %Y}"
 
 
 def share_query(
@@ -108,6 +125,7 @@ def share_query(
     include_later: bool,
     search: str,
     open_panels: tuple[str, ...] = (),
+    day: date | None = None,
 ) -> str:
     """The query string for a view, in the same form the bound widgets write, defaults left out."""
     pairs: list[tuple[str, str]] = [(ACTOR, label) for label in actors]
@@ -117,5 +135,7 @@ def share_query(
         pairs.append((LATER, "false"))
     if search:
         pairs.append((SEARCH, search))
+    if day is not None:
+        pairs.append((DAY, day.isoformat()))
     pairs += [(panel, "true") for panel in PANELS if panel in open_panels]
     return urlencode(pairs)

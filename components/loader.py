@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -16,10 +17,12 @@ from components import (
     downloads,
     filters,
     force_chart,
+    headline,
     map_almaty,
     map_kazakhstan,
     maps,
     quote_table,
+    summaries,
     view_tables,
 )
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
@@ -97,6 +100,18 @@ def package_zip(path: str) -> bytes:
 def actor_names(path: str) -> dict[str, str]:
     actors = load(path).dataset["actors"]
     return dict(zip(actors["actor_id"], actors["name"], strict=True))
+
+
+@st.cache_resource(show_spinner=False)
+def group_contents(path: str) -> dict[str, str]:
+    """Actor group label → what the group holds, in words ("9 quotes, 2 events, 3 figures"), for the filter."""
+    dataset = load(path).dataset
+    return summaries.group_contents(dataset, filters.group_labels(dataset), filters.actor_groups(dataset))
+
+
+@st.cache_resource(show_spinner=False)
+def headlines(path: str, day: date | None) -> list[headline.Headline]:
+    return headline.headlines(load(path).dataset, day, actor_names(path), citation_lookup(path))
 
 
 @st.cache_resource(show_spinner=False)
@@ -198,8 +213,10 @@ def marked_force_claims(path: str, selection: Selection) -> pd.DataFrame:
 
 
 @per_selection
-def force_figure(path: str, selection: Selection) -> dict:
-    return force_chart.force_figure(force_claims(path), selection, filters.group_labels(load(path).dataset))
+def force_figure(path: str, selection: Selection, narrow: bool = False) -> dict:
+    dataset = load(path).dataset
+    milestones, labels = casualty_chart.milestones(dataset), filters.group_labels(dataset)
+    return force_chart.force_figure(force_claims(path), selection, labels, milestones, narrow)
 
 
 @per_selection
@@ -227,7 +244,8 @@ def casualty_table(path: str, selection: Selection) -> pd.DataFrame:
 
 @per_selection
 def force_table(path: str, selection: Selection) -> pd.DataFrame:
-    return view_tables.force_table(marked_force_claims(path, selection), actor_names(path), citation_lookup(path))
+    claims = marked_force_claims(path, selection)
+    return view_tables.force_table(claims, selection, actor_names(path), citation_lookup(path))
 
 
 @per_selection

@@ -62,26 +62,33 @@ def base_layers(dataset: Dataset, static_dir: Path | None = None) -> tuple[str, 
 
 def reference_figures(dataset: Dataset) -> pd.DataFrame:
     """Per contributor, the personnel figure that sets its arcs' width: the latest official figure, else the
-    latest media figure. Columns: contributor, personnel, figure_as_stated, status, claimant, source_ids."""
+    latest media figure that is not an outlier. A contributor with neither (Russia: no official national figure,
+    and every media figure exceeds the whole force's official total) gets that total as an upper bound, status
+    `upper_bound`. Columns: contributor, personnel, figure_as_stated, status, claimant, source_ids."""
     claims = dataset["force_deployments"]
-    numbered = claims[
-        claims["personnel_high"].notna() & (claims["phase"] != "standing") & (claims["status"] != "media_outlier")
-    ]
+    numbered = claims[claims["personnel_high"].notna() & (claims["phase"] != "standing")]
+    usable = numbered[numbered["status"] != "media_outlier"]
     rows = []
-    for contributor, own in numbered.groupby("contributor"):
+    for contributor, own in usable.groupby("contributor"):
         official = own[own["status"] == "official"]
         chosen = (official if len(official) else own).sort_values("date").iloc[-1]
-        rows.append(
-            {
-                "contributor": contributor,
-                "personnel": int(chosen["personnel_high"]),
-                "figure_as_stated": chosen["figure_as_stated"],
-                "status": chosen["status"],
-                "claimant": chosen["claimant_actor_id"],
-                "source_ids": chosen["source_ids"],
-            }
-        )
+        rows.append(reference_row(contributor, chosen, chosen["status"]))
+    whole = usable[(usable["contributor"] == "CSTO") & (usable["status"] == "official")].sort_values("date")
+    for contributor in sorted(set(numbered["contributor"]) - set(usable["contributor"])):
+        if len(whole):
+            rows.append(reference_row(contributor, whole.iloc[-1], "upper_bound"))
     return pd.DataFrame(rows)
+
+
+def reference_row(contributor: str, claim: pd.Series, status: str) -> dict:
+    return {
+        "contributor": contributor,
+        "personnel": int(claim["personnel_high"]),
+        "figure_as_stated": claim["figure_as_stated"],
+        "status": status,
+        "claimant": claim["claimant_actor_id"],
+        "source_ids": claim["source_ids"],
+    }
 
 
 def arcs(
@@ -102,6 +109,11 @@ def arcs(
         personnel = int(figure["personnel"]) if figure is not None else None
         if figure is None:
             size_line = "Width: no figure with a number"
+        elif figure["status"] == "upper_bound":
+            size_line = (
+                f"Contingent: no official figure; at most the whole force's {figure['figure_as_stated']} "
+                f"({actors[figure['claimant']]}). Media figures above that total are not used"
+            )
         else:
             size_line = (
                 f"Contingent: {figure['figure_as_stated']} ({actors[figure['claimant']]}, "

@@ -19,6 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import static_files
+from components.charts import TEXT_COLOURED
 
 CONFIG = {"displaylogo": False}
 ROOT_CLASS = "plotly-view"
@@ -64,7 +65,8 @@ function plotlyFrom(url) {
 """
 
 # Runs in the page. Streamlit calls the default export on every run with the new data, on the same node.
-SCRIPT = r"""
+SCRIPT = (
+    r"""
 __LOADER__
 
 // "#rrggbb", "#rgb" or "rgb(r, g, b)" at the given opacity; anything else as it is.
@@ -107,6 +109,14 @@ function themed(layout, element) {
   };
 }
 
+// Traces marked with this `meta` are drawn in the theme's text colour: a line that must read as strongly in a dark
+// theme as in a light one (the official figure's step line).
+function textColoured(traces, element) {
+  const text = getComputedStyle(element).getPropertyValue('--st-text-color').trim() || '#31333f';
+  return traces.map((trace) =>
+    trace.meta === '__TEXT_COLOURED__' ? { ...trace, line: { ...trace.line, color: text } } : trace);
+}
+
 export default function ({ data, parentElement }) {
   const root = parentElement.querySelector('.__ROOT_CLASS__');
   root.setAttribute('aria-label', data.alt);
@@ -127,7 +137,7 @@ export default function ({ data, parentElement }) {
         });
         root.__resizing.observe(root);
       }
-      return draw(root, data.figure.data, layout, data.config);
+      return draw(root, textColoured(data.figure.data, parentElement), layout, data.config);
     })
     .catch((problem) => {
       console.error(problem);
@@ -138,7 +148,10 @@ export default function ({ data, parentElement }) {
     if (window.Plotly) window.Plotly.purge(root);
   };
 }
-""".replace("__LOADER__", LOADER).replace("__ROOT_CLASS__", ROOT_CLASS)
+""".replace("__LOADER__", LOADER)
+    .replace("__ROOT_CLASS__", ROOT_CLASS)
+    .replace("__TEXT_COLOURED__", TEXT_COLOURED)
+)
 
 # A figure, not an image: it holds Plotly's buttons, which an image's children cannot be. It takes the keyboard's
 # focus, so a reader tabbing through the page meets each chart and hears its text alternative.

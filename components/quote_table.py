@@ -18,19 +18,29 @@ TRANSLATION_LABELS = {
     "by_dataset": "Translated for this dataset",
     "machine_retranslation": "Machine re-translation (seed)",
 }
-SEARCHED = ["text", "text_en", "speaker", "speaker_role", "context"]
+SEARCHED = ["text", "text_en", "speaker", "speaker_role", "context", "also_as"]
 
 
 def quotes_frame(dataset: Dataset) -> pd.DataFrame:
-    """Every quote with the columns the table shows and searches."""
+    """Every quote the table can show, with the columns it shows and searches. A paraphrase is shown as the outlet's
+    sentence ("BBC News, reporting Antony Blinken"). A variant (another rendering of a remark whose original the
+    data holds, such as a machine re-translation) is not a row of its own: it travels with its original, in
+    `also_as`."""
     quotes = dataset["quotes"]
     actors = dataset["actors"].set_index("actor_id")
     groups, labels = actor_groups(dataset), group_labels(dataset)
     sources = dataset["sources"].set_index("source_id")
     lookup = citations(dataset)
     first_source = quotes["source_ids"].map(lambda ids: ids[0])
-    return quotes.assign(
-        speaker=quotes["speaker_actor_id"].map(actors["name"]),
+    names = quotes["speaker_actor_id"].map(actors["name"])
+    variants = quotes[quotes["variant_of_quote_id"].notna()]
+    renderings = variants.groupby("variant_of_quote_id")["text"].agg(
+        lambda texts: " / ".join(f"“{text}”" for text in texts)
+    )
+    quotes = quotes[quotes["variant_of_quote_id"].isna()]
+    quotes = quotes.assign(
+        speaker=(quotes["reported_by"] + ", reporting " + names).where(quotes["form"] == "paraphrase", names),
+        also_as=quotes["quote_id"].map(renderings),
         group_id=quotes["speaker_actor_id"].map(groups),
         actor_group=quotes["speaker_actor_id"].map(groups).map(labels),
         when=quotes.apply(date_text, axis=1, short=True),
@@ -40,10 +50,16 @@ def quotes_frame(dataset: Dataset) -> pd.DataFrame:
         source_url=first_source.map(sources["url"]),
         source=quotes["source_ids"].map(lambda ids: "; ".join(lookup[source_id] for source_id in ids)),
     )
+    return quotes
 
 
 def filter_quotes(frame: pd.DataFrame, selection: Selection) -> pd.DataFrame:
-    kept = in_groups(frame["group_id"], selection) & in_dates(frame["date"], selection)
+    """The selection's quotes, variants left out (their original stands for them)."""
+    kept = (
+        frame["variant_of_quote_id"].isna()
+        & in_groups(frame["group_id"], selection)
+        & in_dates(frame["date"], selection)
+    )
     kept &= search_mask(frame, SEARCHED, selection.search)
     return frame[kept].sort_values(["date", "quote_id"])
 
@@ -69,8 +85,12 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def attribution(row: pd.Series) -> str:
-    """ "Speaker, role, date; translation; source" for the full-quote panel (plain text)."""
-    return f"{row['speaker']}, {row['speaker_role']}, {row['when']}. {row['translated']}. Source: {row['source']}."
+    """ "Speaker, role, date; translation; source" for the full-quote panel (plain text), and the other renderings
+    of the same remark the data keeps."""
+    text = f"{row['speaker']}, {row['speaker_role']}, {row['when']}. {row['translated']}. Source: {row['source']}."
+    if pd.notna(row["also_as"]):
+        text += f" Also carried in a machine re-translation of the BBC's report: {row['also_as']}."
+    return text
 
 
 def table_key(state: MutableMapping[str, Any], rows: tuple[str, ...]) -> str:

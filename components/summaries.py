@@ -51,3 +51,25 @@ def unnumbered(claims: pd.DataFrame, actor_names: dict[str, str], lead: str) -> 
         for _, row in claims.iterrows()
     )
     return f"{lead}: {said}."
+
+
+def group_contents(dataset, labels: dict[str, str], groups_of: dict[str, str]) -> dict[str, str]:
+    """Label → "9 quotes, 2 events, 3 figures": what choosing the group keeps (filters' rules: a quote by its speaker,
+    an event by any actor involved, a figure by its claimant)."""
+    quotes = dataset["quotes"]
+    quotes = quotes[quotes["variant_of_quote_id"].isna()]["speaker_actor_id"].map(groups_of).value_counts()
+    events = (
+        dataset["events"]["actor_ids"].map(lambda ids: {groups_of[actor] for actor in ids}).explode().value_counts()
+    )
+    claims = (
+        pd.concat([dataset[name]["claimant_actor_id"] for name in ("casualty_reports", "force_deployments")])
+        .map(groups_of)
+        .value_counts()
+    )
+    return {
+        label: ", ".join(
+            plural(int(counts.get(group, 0)), noun)
+            for counts, noun in ((quotes, "quote"), (events, "event"), (claims, "figure"))
+        )
+        for group, label in labels.items()
+    }

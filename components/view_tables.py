@@ -1,9 +1,10 @@
 """Each chart's and map's data as a table a screen reader can read: exactly the rows the view draws.
 
-A chart draws every claim with a number in its dates and dims those outside the selection, so its table has every
-drawn claim and says which are selected. A map draws the selection's events at places with a coordinate and the
-contingent legs with both ends located; its tables list those, one row per event or leg, with the point it is drawn
-at. tests/test_view_tables.py compares these rows with the charts' traces and the maps' layers.
+A chart draws every claim with a number in its dates (up to the day shown, in a view of one day) and dims those
+outside the selection, so its table has every drawn claim and says which are selected. A map draws the selection's
+events at places with a coordinate and the contingent legs with both ends located; its tables list those, one row
+per event or leg, with the point it is drawn at. tests/test_view_tables.py compares these rows with the charts'
+traces and the maps' layers.
 """
 
 from __future__ import annotations
@@ -18,70 +19,67 @@ EVERY_SOURCE = 1_000  # a table lists every source of a row, where a tooltip sho
 IN_SELECTION = {True: "yes", False: "no (dimmed)"}
 
 
-def _claim_columns(claim: dict, actor_names: dict[str, str], citation_lookup: dict[str, str]) -> dict:
-    return {
-        "Claimant": actor_names[claim["claimant_actor_id"]],
-        "Made public": charts.date_text(claim),
-        "Figure as stated": claim["figure_as_stated"],
-        "Status": charts.STATUS_LABELS[claim["status"]],
-        "Sources": cite(claim["source_ids"], citation_lookup, limit=EVERY_SOURCE),
-        "In selection": IN_SELECTION[bool(claim["selected"])],
-    }
+CLAIM_COLUMNS = ["Claimant", "Made public", "Figure as stated", "Status", "Sources", "In selection"]
 
 
-def drawn_casualty_claims(marked: pd.DataFrame, selection: Selection) -> pd.DataFrame:
-    """The casualty chart's points: claims with a number, in the selection's dates or among the later reports
-    when those are included (the chart's own rule, casualty_chart.casualty_figure). `marked` comes from
-    filters.mark_selected."""
+def drawn_claims(marked: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """A claims chart's points: claims with a number, in the selection's dates or among the later reports when those
+    are included, and made public by the day shown, if one is (the charts' own rule, claims_grid.figure). `marked`
+    comes from filters.mark_selected."""
     day = marked["day"]
     later = day > selection.window_end
-    shown = (
-        marked["value_high"].notna()
-        & (day >= selection.start)
-        & ((day <= selection.end) | (later & selection.include_later))
-    )
+    shown = marked["value_high"].notna() & (day >= selection.start)
+    shown &= (day <= selection.end) | (later & selection.include_later)
+    if selection.day is not None:
+        shown &= day <= selection.day
     return marked[shown]
+
+
+def _claims_table(
+    marked: pd.DataFrame,
+    selection: Selection,
+    panels: dict[str, str],
+    panel_column: str,
+    actor_names: dict[str, str],
+    citation_lookup: dict[str, str],
+    extra: dict | None = None,
+) -> pd.DataFrame:
+    """One row per point of a claims chart, panel by panel in the chart's order, then by date; `extra` names more
+    columns, each read from a column of the claims."""
+    order = {category: place for place, category in enumerate(panels)}
+    drawn = drawn_claims(marked, selection)
+    drawn = drawn.assign(panel=drawn["category"].map(order)).sort_values(["panel", "date", "figure_id"])
+    rows = [
+        {
+            panel_column: panels[claim["category"]],
+            "Claimant": actor_names[claim["claimant_actor_id"]],
+            "Made public": charts.date_text(claim),
+            "Figure as stated": claim["figure_as_stated"],
+            "Status": charts.STATUS_LABELS[claim["status"]],
+            "Sources": cite(claim["source_ids"], citation_lookup, limit=EVERY_SOURCE),
+            "In selection": IN_SELECTION[bool(claim["selected"])],
+            **{name: claim[column] for name, column in (extra or {}).items()},
+            "ID": claim["figure_id"],
+        }
+        for claim in drawn.to_dict("records")
+    ]
+    return pd.DataFrame(rows, columns=[panel_column, *CLAIM_COLUMNS, *(extra or {}), "ID"])
 
 
 def casualty_table(
     marked: pd.DataFrame, selection: Selection, actor_names: dict[str, str], citation_lookup: dict[str, str]
 ) -> pd.DataFrame:
-    """One row per point of the casualty chart, panel by panel (the chart's order), then by date."""
-    panels = {category: order for order, category in enumerate(casualty_chart.CATEGORY_TITLES)}
-    drawn = drawn_casualty_claims(marked, selection)
-    drawn = drawn.assign(panel=drawn["category"].map(panels)).sort_values(["panel", "date", "report_id"])
-    rows = [
-        {
-            "Panel": casualty_chart.CATEGORY_TITLES[claim["category"]],
-            **_claim_columns(claim, actor_names, citation_lookup),
-            "Scope": claim["scope"],
-            "ID": claim["report_id"],
-        }
-        for claim in drawn.to_dict("records")
-    ]
-    return pd.DataFrame(rows, columns=CASUALTY_COLUMNS)
+    """One row per point of the casualty chart, with what each figure covers."""
+    return _claims_table(
+        marked, selection, casualty_chart.CATEGORY_TITLES, "Panel", actor_names, citation_lookup, {"Covers": "coverage"}
+    )
 
 
-CLAIM_COLUMNS = ["Claimant", "Made public", "Figure as stated", "Status", "Sources", "In selection"]
-CASUALTY_COLUMNS = ["Panel", *CLAIM_COLUMNS, "Scope", "ID"]
-FORCE_COLUMNS = ["Contingent", *CLAIM_COLUMNS, "ID"]
-
-
-def force_table(marked: pd.DataFrame, actor_names: dict[str, str], citation_lookup: dict[str, str]) -> pd.DataFrame:
-    """One row per point of the force chart (every claim with a number), contingent by contingent (the chart's rows,
-    top first), then by date."""
-    rows_order = {contributor: order for order, contributor in enumerate(force_chart.ROWS)}
-    drawn = marked[marked["personnel_high"].notna()]
-    drawn = drawn.assign(row=drawn["contributor"].map(rows_order)).sort_values(["row", "date", "claim_id"])
-    rows = [
-        {
-            "Contingent": force_chart.ROWS[claim["contributor"]],
-            **_claim_columns(claim, actor_names, citation_lookup),
-            "ID": claim["claim_id"],
-        }
-        for claim in drawn.to_dict("records")
-    ]
-    return pd.DataFrame(rows, columns=FORCE_COLUMNS)
+def force_table(
+    marked: pd.DataFrame, selection: Selection, actor_names: dict[str, str], citation_lookup: dict[str, str]
+) -> pd.DataFrame:
+    """One row per point of the force chart, contingent by contingent (the chart's panels, the whole force first)."""
+    return _claims_table(marked, selection, force_chart.ROWS, "Contingent", actor_names, citation_lookup)
 
 
 EVENT_COLUMNS = ["Date", "Event", "Place", "Drawn at", "Deaths reported", "Sources", "ID"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -17,9 +18,21 @@ def make_mini_package(target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for csv_file in MINI_FIXTURE.glob("*.csv"):
         shutil.copy(csv_file, target / csv_file.name)
-    shutil.copy(DATA_DIR / "datapackage.json", target / "datapackage.json")
+    descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    # The opening's key facts name rows of the real data; the small package's name its own.
+    descriptor["x-known"] = {
+        "settled": [{"text": "Eighteen security personnel died.", "rows": ["casualty_reports:C02"]}],
+        "disputed": [{"text": "The order to shoot without warning.", "rows": ["quotes:Q01"]}],
+    }
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     shutil.copytree(DATA_DIR / "geo", target / "geo")
     return target
+
+
+def quotes_shown(dataset):
+    """The quotes the page shows as rows: every quote but the variants, which travel with their originals."""
+    quotes = dataset["quotes"]
+    return quotes[quotes["variant_of_quote_id"].isna()]
 
 
 def run_validate(package: Path | str) -> subprocess.CompletedProcess:

@@ -7,13 +7,14 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import map_kazakhstan, plotly_view
 from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
-from tests.conftest import ROOT, run_validate
+from tests.conftest import ROOT, quotes_shown, run_validate
 from tests.test_validation import CASES
 
 APP = str(ROOT / "dashboard.py")
@@ -98,7 +99,7 @@ def test_default_page_draws_every_view(dataset: Dataset) -> None:
     assert {"csto-arcs", "events-unknown-deaths"} <= {item["id"] for item in national["layers"]}
     assert layer(city, "almaty-districts")
     assert len(figures(app)) == 2
-    quotes = len(dataset["quotes"])
+    quotes = len(quotes_shown(dataset))
     assert caption_with(app, "quotes").startswith(f"{quotes} of {quotes} quotes")
     assert len(app.dataframe[0].value) == quotes
     assert len(app.get("download_button")) == 5
@@ -109,13 +110,17 @@ def test_actor_filter_from_the_url_changes_every_view(dataset: Dataset) -> None:
     app = run_app({"actor": label})
     assert not app.exception and not app.warning
     assert app.multiselect[0].value == [label]
-    us_quotes = dataset["quotes"]["speaker_actor_id"].map(dataset["actors"].set_index("actor_id")["group_id"]) == "us"
-    assert caption_with(app, "quotes").startswith(f"{us_quotes.sum()} of {len(dataset['quotes'])} quotes")
+    shown = quotes_shown(dataset)
+    us_quotes = shown["speaker_actor_id"].map(dataset["actors"].set_index("actor_id")["group_id"]) == "us"
+    assert caption_with(app, "quotes").startswith(f"{us_quotes.sum()} of {len(shown)} quotes")
     assert set(app.dataframe[0].value["actor_group"]) == {label}
-    assert "0 of" in caption_with(app, "casualty, detention and crowd figures")
     assert any("No events or contingent movements" in info.value for info in app.info)
-    casualty, force = figures(app)
-    assert marker_count(casualty) > 0, "other claimants' figures stay on the chart, dimmed"
+    left_out = [text.value for text in app.markdown if "so the chart is left out" in text.value]
+    assert len(left_out) == 2 and not figures(app), "a chart with nothing from the selection gives up its space"
+    assert all(label in text for text in left_out), "the sentence names the selection"
+    officials = run_app({"actor": group_label(dataset, "kz-officials")})
+    casualty, *_ = figures(officials)
+    assert marker_count(casualty) > 0, "a selection with figures keeps the chart, others' figures dimmed"
 
 
 def test_contributor_groups_filter_the_arcs(dataset: Dataset) -> None:
@@ -152,7 +157,7 @@ def test_closed_panels_send_nothing_and_a_link_opens_them(dataset: Dataset) -> N
     labels = [expander.label for expander in closed.expander]
     sources_label = next(label for label in labels if label.startswith("Sources used by this view"))
     assert "Data dictionary" in labels
-    assert [len(frame.value) for frame in closed.dataframe] == [len(dataset["quotes"])], "only the quote grid"
+    assert [len(frame.value) for frame in closed.dataframe] == [len(quotes_shown(dataset))], "only the quote grid"
     (corrections,) = (table_rows(block.proto.body) for block in closed.get("html") if "<table" in block.proto.body)
     assert [row["Correction"].split()[0] for row in corrections] == list(dataset["corrections"]["correction_id"])
     assert all(row["Sources"] for row in corrections), "every correction names its sources"
@@ -193,7 +198,7 @@ def test_notes_that_come_and_go_never_move_the_views(dataset: Dataset) -> None:
     for group_id in ("kz-gov", "us", "csto-members", "opposition"):
         selected = view_positions(run_app({"actor": group_label(dataset, group_id)}))
         assert selected.items() <= default.items(), f"{group_id}: a view moved"
-        assert charts <= selected.keys(), f"{group_id}: the charts are always drawn"
+        assert selected.keys() & charts == {path for path in charts if path in selected}, f"{group_id}"
 
 
 @pytest.mark.parametrize(
@@ -215,7 +220,13 @@ def test_notes_that_come_and_go_never_move_the_views(dataset: Dataset) -> None:
 def test_every_actor_group_renders(dataset: Dataset, group_id: str) -> None:
     app = run_app({"actor": group_label(dataset, group_id)})
     assert not app.exception
-    assert len(figures(app)) == 2
+    groups = dataset["actors"].set_index("actor_id")["group_id"]
+    has_figures = [
+        (dataset[name]["claimant_actor_id"].map(groups) == group_id).any()
+        for name in ("casualty_reports", "force_deployments")
+    ]
+    left_out = [text.value for text in app.markdown if "so the chart is left out" in text.value]
+    assert len(figures(app)) == sum(has_figures) and len(left_out) == 2 - sum(has_figures), "drawn where it has any"
 
 
 def test_a_view_with_nothing_to_show_says_so() -> None:
@@ -240,7 +251,7 @@ def test_tampered_link_gives_a_notice_and_the_rest_of_the_page(dataset: Dataset)
         assert ignored in notice
     assert "<script>" not in notice, "link values are shown as inert text"
     assert app.multiselect[0].value == [label], "the valid part of the link still applies"
-    assert len(figures(app)) == 2
+    assert len(figures(app)) + sum("so the chart is left out" in text.value for text in app.markdown) == 2
 
 
 def test_reversed_dates_are_read_in_order(dataset: Dataset) -> None:
@@ -304,15 +315,15 @@ def test_broken_package_shows_the_report_and_no_data(mini_package: Path, monkeyp
 
 
 def preloads(app: AppTest) -> list[str]:
-    """The bodies of the sidebar's script-only HTML elements that load Plotly (plotly_view.preload)."""
+    """The bodies of the page's script-only HTML elements that load Plotly (plotly_view.preload)."""
     return [
         element.proto.body
-        for element in app.sidebar.get("html")
+        for element in app.get("html")
         if element.proto.unsafe_allow_javascript and "plotlyFrom(" in element.proto.body
     ]
 
 
-def test_the_sidebar_starts_loading_plotlys_bundle_with_the_charts_loader() -> None:
+def test_the_filters_start_loading_plotlys_bundle_with_the_charts_loader() -> None:
     app = run_app()
     (body,) = preloads(app)
     bundle_url = plotly_view.published_bundle(ROOT / "static")
@@ -329,3 +340,29 @@ def test_charts_fall_back_to_st_plotly_chart_where_plotlys_bundle_cannot_be_publ
     assert not app.exception and not figures(app) and not preloads(app)
     fallback = [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
     assert len(fallback) == 2 and all(len(figure["data"]) > 5 for figure in fallback)
+
+
+def test_a_day_in_the_link_shows_the_record_as_it_stood_that_day(dataset: Dataset) -> None:
+    app = run_app({"day": "2022-01-09"})
+    assert not app.exception and not app.warning
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Dead, official toll"] == "No total yet", "the toll posted on 9 January was withdrawn that day"
+    assert any("posted and withdrawn on 9 January" in caption.value for caption in app.caption)
+    casualty, force = figures(app)
+    dates = dataset["casualty_reports"].set_index("report_id")["date"]
+    drawn = [report for trace in casualty["data"] if trace.get("customdata") for report in trace["customdata"]]
+    assert drawn and max(dates[report] for report in drawn) <= pd.Timestamp("2022-01-09"), "later claims are absent"
+    assert any(shape["type"] == "line" and shape["line"]["width"] == 2 for shape in casualty["layout"]["shapes"])
+    shown = app.dataframe[0].value
+    assert pd.to_datetime(shown["when"], format="%d %b %Y", errors="coerce").max() <= pd.Timestamp("2022-01-09")
+    share = next(field.value for field in app.text_input if field.label == "Link to this view")
+    assert "day=2022-01-09" in share
+    whole = run_app()
+    assert {metric.label: metric.value for metric in whole.metric}["Dead, official toll"] == "238"
+
+
+def test_a_day_the_page_cannot_use_is_named_and_the_whole_record_shown() -> None:
+    app = run_app({"day": "2022-02-30"})
+    assert not app.exception
+    assert "day “2022\\-02\\-30”" in app.warning[0].value, "the value is named, Markdown disarmed"
+    assert app.select_slider[0].value is None

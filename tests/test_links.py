@@ -39,7 +39,9 @@ values = st.one_of(
     st.sampled_from(["2022-13-01", "2022-01-32", "01/05/2022", "true", "false", "TRUE", "1"]),
 )
 keys = st.one_of(
-    st.sampled_from(["actor", "dates", "later", "q", "sources", "dictionary", "embed", "embed_options", "utm_source"]),
+    st.sampled_from(
+        ["actor", "dates", "later", "q", "day", "sources", "dictionary", "embed", "embed_options", "utm_source"]
+    ),
     st.text(min_size=1, max_size=12),
 )
 queries = st.dictionaries(keys, st.lists(values, min_size=1, max_size=3), max_size=6)
@@ -65,6 +67,10 @@ def test_every_ignored_part_of_a_link_is_named(params: dict[str, list[str]]) -> 
     for switch in ("later", *links.PANELS):
         if switch in params and params[switch] not in (["true"], ["false"]):
             assert f"{switch} “" in text
+    if reading.day is not None:
+        assert FIRST <= reading.day <= LAST and params["day"] == [reading.day.isoformat()]
+    elif any(params.get("day", [])):
+        assert "day “" in text, "an unusable day is named"
     for notice in reading.notices:
         assert "<" not in notice.replace("\\<", "") and len(notice) < 400, "notices are short, inert text"
 
@@ -78,22 +84,27 @@ def test_valid_links_raise_no_notice() -> None:
         "sources": ["true"],
         "dictionary": ["false"],
         "embed": ["true"],
+        "day": ["2022-01-09"],
     }
     reading = links.read_link(params, LABELS, FIRST, LAST)
     assert reading.notices == () and reading.dates == (date(2022, 1, 5), date(2022, 1, 9))
+    assert reading.day == date(2022, 1, 9)
 
 
 def test_share_query_round_trips_through_the_reader() -> None:
     from urllib.parse import parse_qs
 
     window = (date(2022, 1, 3), date(2022, 1, 8))
-    query = links.share_query(["United States"], window, (FIRST, LAST), False, "a b", (links.DICTIONARY,))
+    query = links.share_query(
+        ["United States"], window, (FIRST, LAST), False, "a b", (links.DICTIONARY,), date(2022, 1, 7)
+    )
     params = parse_qs(query)
     assert params == {
         "actor": ["United States"],
         "dates": ["2022-01-03", "2022-01-08"],
         "later": ["false"],
         "q": ["a b"],
+        "day": ["2022-01-07"],
         "dictionary": ["true"],
     }
     assert links.read_link(params, LABELS, FIRST, LAST).notices == ()
@@ -114,6 +125,7 @@ def test_the_page_survives_generated_links(params: dict[str, list[str]], monkeyp
     app.run()
     assert not app.exception
     charts = plotly_view.mounted_figures(app.get(plotly_view.ELEMENT_TYPE))
-    assert len(charts) == 2, "the valid part of the view is intact"
+    left_out = [text for text in app.markdown if "so the chart is left out" in text.value]
+    assert len(charts) + len(left_out) == 2, "each chart is drawn or says in one sentence why not"
     if any(key not in links.KNOWN | links.RESERVED for key in params):
         assert app.warning and "ignored" in app.warning[0].value

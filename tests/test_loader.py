@@ -87,7 +87,9 @@ def test_shared_views_are_what_the_components_compute() -> None:
         "casualty chart": casualty_chart.casualty_figure(
             loader.casualty_claims(PATH), casualty_chart.milestones(dataset), GOVERNMENT, labels
         ),
-        "force chart": force_chart.force_figure(loader.force_claims(PATH), GOVERNMENT, labels),
+        "force chart": force_chart.force_figure(
+            loader.force_claims(PATH), GOVERNMENT, labels, casualty_chart.milestones(dataset)
+        ),
     }
     assert 0 < len(views["events"]) < len(dataset["events"]), "the selection narrows the events"
     for name, value in fresh.items():

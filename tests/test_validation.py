@@ -63,7 +63,7 @@ CASES = {
     "wrong cell count": (
         edit("events.csv", "zas,,,S13,", "zas,,,S13,,extra"),
         "events.csv:2",
-        "has 14 cells",
+        "has 15 cells",
     ),
     "wrong type": (
         edit("force_deployments.csv", "2500,2500", "2500,about 2500"),
@@ -91,7 +91,7 @@ CASES = {
         "required value is empty",
     ),
     "value outside enum": (
-        edit("casualty_reports.csv", "official,,S66,", "rumour,,S66,"),
+        edit("casualty_reports.csv", "official,,,,,S66,", "rumour,,,,,S66,"),
         "casualty_reports.csv:2:status",
         "is not one of",
     ),
@@ -126,7 +126,7 @@ CASES = {
         "`tokaev` matches no actor_id",
     ),
     "row without a source": (
-        edit("force_deployments.csv", "official,S13,", "official,,"),
+        edit("force_deployments.csv", "official,,S13,", "official,,,"),
         "force_deployments.csv:2:source_ids",
         "required value is empty",
     ),
@@ -198,8 +198,8 @@ CASES = {
     "month precision on a day other than the 1st": (
         edit(
             "force_deployments.csv",
-            "2022-01-06,day,announced,official,S13,\n",
-            "2022-01-06,month,announced,official,S13,\n",
+            "2022-01-06,day,announced,official,,S13,\n",
+            "2022-01-06,month,announced,official,,S13,\n",
         ),
         "force_deployments.csv:2:date",
         "the day must be 01",
@@ -210,19 +210,123 @@ CASES = {
         "required when `url` is empty",
     ),
     "revision dated before the claim it revises": (
-        edit("casualty_reports.csv", "2022-01-07,day,official,C01", "2022-01-05,day,official,C01"),
+        edit("casualty_reports.csv", "2022-01-07,day,,official,C01", "2022-01-05,day,,official,C01"),
         "casualty_reports.csv:3:revises_report_id",
         "after this report",
     ),
     "revision of a different category": (
         edit("casualty_reports.csv", "official,C01,", "official,C03,"),
         "casualty_reports.csv:3:revises_report_id",
-        "counts deaths_attackers",
+        "has category deaths_attackers",
     ),
     "quote not in English without a rendering": (
         edit("quotes.csv", "ru,About 2500 people,", "ru,,"),
         "quotes.csv:3:text_en",
         "required because `language` is ru",
+    ),
+    "national scope for a city's figure": (
+        edit("casualty_reports.csv", "almaty,city,", "almaty,national,"),
+        "casualty_reports.csv:4:scope",
+        "`national` but the figure covers `almaty`",
+    ),
+    "city scope on a country": (
+        edit("casualty_reports.csv", "8,8,8,kazakhstan,national,", "8,8,8,kazakhstan,city,"),
+        "casualty_reports.csv:2:scope",
+        "`kazakhstan` is a country",
+    ),
+    "revision of a count with another scope": (
+        edit("casualty_reports.csv", "18,18,18,kazakhstan,national,", "18,18,18,kazakhstan,one_force,"),
+        "casualty_reports.csv:3:revises_report_id",
+        "has scope national, this report one_force",
+    ),
+    "later figure equal to a withdrawn one, not marked as a repeat": (
+        append_line(
+            "casualty_reports.csv",
+            "C04,deaths_total,164,164,164,kazakhstan,national,kz-interior-ministry,2022-01-09,day,,official_retracted,,,,,S66,"
+            "\nC05,deaths_total,164,164,at least 164,kazakhstan,national,kz-interior-ministry,2022-01-11,day,,media,"
+            ",,,,S66,",
+        ),
+        "casualty_reports.csv:6:repeats_report_id",
+        "withdrawn on 2022-01-09",
+    ),
+    "repeat with another figure": (
+        append_line(
+            "casualty_reports.csv",
+            "C04,deaths_total,164,164,164,kazakhstan,national,kz-interior-ministry,2022-01-09,day,,official_retracted,,,,,S66,\n"
+            "C05,deaths_total,160,160,160,kazakhstan,national,kz-interior-ministry,2022-01-11,day,,media,,C04,,,S66,",
+        ),
+        "casualty_reports.csv:6:repeats_report_id",
+        "a repeat carries the same figure",
+    ),
+    "part larger than its whole": (
+        edit("casualty_reports.csv", "official,C01,,,,S66;S01,", "official,C01,,C01,,S66;S01,"),
+        "casualty_reports.csv:3:part_of_report_id",
+        "18 is more than the 8 of `C01`",
+    ),
+    "overlap listed one way only": (
+        edit("casualty_reports.csv", "official,,,,,S66,\nC02", "official,,,,C02,S66,\nC02"),
+        "casualty_reports.csv:2:may_overlap_report_ids",
+        "`C02` does not list `C01` back",
+    ),
+    "period described ending after publication": (
+        edit("casualty_reports.csv", "2022-01-06,day,,official,,", "2022-01-06,day,2022-01-08,official,,"),
+        "casualty_reports.csv:2:refers_to",
+        "after the figure was made public",
+    ),
+    "the same claim stored twice": (
+        append_line(
+            "casualty_reports.csv",
+            "C04,deaths_security_forces,8,8,eight,kazakhstan,national,kz-interior-ministry,2022-01-06,day,,official,,,,,S13,",
+        ),
+        "casualty_reports.csv:5:report_id",
+        "the same claim as `C01`",
+    ),
+    "media figure above every official total, not an outlier": (
+        append_line(
+            "force_deployments.csv",
+            "F03,RUS,kazakhstan,3000,3000,,about 3000,,zas,2022-01-07,day,announced,media,,S13,",
+        ),
+        "force_deployments.csv:4:status",
+        "should be `media_outlier`",
+    ),
+    "paraphrase without the outlet whose sentence it is": (
+        edit("quotes.csv", "paraphrase,BBC News,", "paraphrase,,"),
+        "quotes.csv:4:reported_by",
+        "required for a paraphrase",
+    ),
+    "seed paragraph carried by no row": (
+        edit("seed_map.csv", "fact,casualty_reports:C02;quotes:Q01,", "fact,,"),
+        "seed_map.csv:2:rows",
+        "needs at least one row",
+    ),
+    "seed paragraph mapped to a missing row": (
+        edit("seed_map.csv", "quotes:Q01,", "quotes:Q99,"),
+        "seed_map.csv:2:rows",
+        "no row `Q99` in `quotes`",
+    ),
+    "event stated as fact on state media alone": (
+        edit("events.csv", "had arrived.,claimed,", "had arrived.,reported,"),
+        "events.csv:2:source_ids",
+        "cites only state-controlled or propaganda sources: S13 (state-controlled)",
+    ),
+    "coordinate resting on state media alone": (
+        edit("places.csv", "GeoNames 1526384,S197,", "GeoNames 1526384,S66,"),
+        "places.csv:3:source_ids",
+        "cites only state-controlled or propaganda sources: S66 (state-controlled)",
+    ),
+    "movement on state media alone, not marked as a claim": (
+        edit("contingent_movements.csv", "; no independent report was found.", "."),
+        "contingent_movements.csv:2:source_ids",
+        "say in `notes` that no independent report was found",
+    ),
+    "outlet control outside its list": (
+        edit(
+            "sources.csv",
+            "state_media,state_controlled,RUS,https://example.org/s13",
+            "state_media,state_owned,RUS,https://example.org/s13",
+        ),
+        "sources.csv:3:outlet_control",
+        "is not one of",
     ),
     "missing boundary file": (remove("geo/csto_countries.geojson"), "geo/csto_countries.geojson", "not found"),
     "malformed datapackage.json": (

@@ -27,6 +27,9 @@ SELECTIONS = {
         groups=("protesters",), start=date(2022, 1, 5), end=date(2022, 1, 7), window_end=LAST_DAY
     ),
     "one quiet day": filters.Selection(start=date(2022, 1, 1), end=date(2022, 1, 1), window_end=LAST_DAY),
+    "the record as it stood on 7 January": filters.Selection(
+        start=FIRST_DAY, end=LAST_DAY, window_end=LAST_DAY, day=date(2022, 1, 7)
+    ),
 }
 POINT_LAYERS = re.compile(r"-(unknown|known)-deaths$")
 

@@ -32,7 +32,7 @@ from components import (
     quote_table,
 )
 from components.dataset import Dataset
-from tests.conftest import DATA_DIR
+from tests.conftest import DATA_DIR, quotes_shown
 
 ALL = filters.Selection()
 
@@ -238,8 +238,12 @@ def test_arc_width_uses_official_figures_before_media_ones(dataset: Dataset) -> 
     figures = map_kazakhstan.reference_figures(dataset).set_index("contributor")
     claims = dataset["force_deployments"]
     assert figures.loc["ARM", "status"] == "official"
-    assert figures.loc["RUS", "status"] == "media", "no official Russian figure exists"
-    assert not (claims[(claims["contributor"] == "RUS")]["status"] == "official").any()
+    russia = claims[claims["contributor"] == "RUS"]
+    assert not (russia["status"] == "official").any() and (russia["status"] == "media_outlier").all()
+    assert figures.loc["RUS", "status"] == "upper_bound", (
+        "no supported Russian figure: the whole force's total bounds it"
+    )
+    assert figures.loc["RUS", "personnel"] == figures.loc["CSTO", "personnel"]
 
 
 def test_kazakhstan_deck_draws_offline_with_a_plain_text_tooltip(dataset: Dataset, lookup) -> None:
@@ -285,7 +289,7 @@ def test_on_a_phone_each_milestone_label_has_a_line_of_its_own_inside_the_chart(
     wide, narrow = casualty(dataset, prepared, ALL), casualty(dataset, prepared, ALL, narrow=True)
 
     def milestone_labels(figure: go.Figure) -> list:
-        return [note for note in figure.layout.annotations if note.yref == "paper" and note.yshift is not None]
+        return [note for note in figure.layout.annotations if note.xref == "x" and note.yref == "paper"]
 
     labels = milestone_labels(narrow)
     assert len(labels) == len(milestone_labels(wide)) >= 5
@@ -295,7 +299,8 @@ def test_on_a_phone_each_milestone_label_has_a_line_of_its_own_inside_the_chart(
     assert all((note.xanchor == "left") == (note.x < middle) for note in labels), "each runs towards the chart"
     highest = max(note.yshift for note in labels)
     assert narrow.layout.margin.t >= highest + 15 > wide.layout.margin.t, "the top margin holds every line"
-    assert narrow.layout.height - narrow.layout.margin.t == wide.layout.height - wide.layout.margin.t
+    columns = {len({f.layout[key].domain[0] for key in f.layout if key.startswith("xaxis")}) for f in (wide, narrow)}
+    assert columns == {4, 2}, "the small panels sit four across on a desktop, two on a phone"
 
 
 def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, prepared) -> None:
@@ -304,20 +309,25 @@ def test_casualty_chart_draws_every_numbered_claim(dataset: Dataset, prepared) -
     assert marker_points(figure) == numbered
     hovers = " ".join(text for trace in figure.data if trace.hovertext is not None for text in trace.hovertext)
     assert "“164 dead”" in hovers and "Official figure, retracted" in hovers
-    statuses = dataset["casualty_reports"].set_index("report_id")["status"]
+    claims = dataset["casualty_reports"].set_index("report_id")
     drawn = [
         (report, symbol)
         for trace in figure.data
         if trace.mode == "markers" and trace.customdata is not None
         for report, symbol in zip(trace.customdata, trace.marker.symbol, strict=True)
     ]
-    assert drawn and all(symbol == charts.STATUS_SYMBOLS[statuses[report]] for report, symbol in drawn)
+    expected = {
+        report: casualty_chart.REPEAT_SYMBOL
+        if pd.notna(claim["repeats_report_id"])
+        else charts.STATUS_SYMBOLS[claim["status"]]
+        for report, claim in claims.iterrows()
+    }
+    assert drawn and all(symbol == expected[report] for report, symbol in drawn), "repeats have their own symbol"
     assert charts.STATUS_SYMBOLS["official_retracted"] in {symbol for _, symbol in drawn}
     labels = [annotation.text for annotation in figure.layout.annotations]
     assert {"CSTO request", "Shoot-without-warning order", "CSTO withdrawal begins"} <= set(labels)
-    claims = dataset["casualty_reports"]
-    retracted = claims[(claims["status"] == "official_retracted") & (claims["scope_place_id"] == "kazakhstan")]
-    assert labels.count("retracted") == len(retracted) >= 1, "retracted nationwide figures are labelled"
+    retracted = claims[(claims["status"] == "official_retracted") & (claims["scope"] == "national")]
+    assert labels.count("withdrawn") == len(retracted) >= 1, "withdrawn national figures are labelled"
 
 
 def test_casualty_chart_dims_claims_outside_the_selection(dataset: Dataset, prepared) -> None:
@@ -373,11 +383,16 @@ def test_casualty_chart_places_later_reports_past_a_break_in_date_order(dataset:
     assert all(x == (day - pd.Timestamp("2022-01-03")).days for day, x in positions if x in in_window)
     ordered = sorted(positions)
     assert all(a[1] <= b[1] for a, b in itertools.pairwise(ordered)), "x follows the date"
-    (band,) = [shape for shape in figure.layout.shapes if shape.type == "rect"]
+    bands = [shape for shape in figure.layout.shapes if shape.type == "rect"]
+    panels = [key for key in figure.layout if key.startswith("xaxis")]
+    assert len(bands) == len(panels), "a break in every panel"
+    (band,) = [shape for shape in bands if shape.xref == "x"]
     assert max(in_window) < band.x0 < band.x1 < min(later)
     axis = figure.layout.xaxis
     assert axis.ticktext[0] == "3 Jan" and "Feb 2022" in axis.ticktext and axis.range[1] > max(later)
-    assert all(figure.layout[key].tickvals == axis.tickvals for key in figure.layout if key.startswith("xaxis"))
+    panels = [figure.layout[key] for key in figure.layout if key.startswith("xaxis")]
+    assert all(panel.range == axis.range for panel in panels), "every panel keeps the same time scale"
+    assert all(len(panel.tickvals) >= 3 for panel in panels), "every panel labels its own dates"
 
 
 def test_force_chart_labels_announced_and_deployed(dataset: Dataset, names, lookup) -> None:
@@ -398,8 +413,8 @@ def test_quotes_filtered_by_group_date_and_search(dataset: Dataset) -> None:
     frame = quote_table.quotes_frame(dataset)
     us = quote_table.filter_quotes(frame, filters.Selection(groups=("us",)))
     groups = groups_of(dataset)
-    assert len(us) == sum(groups[a] == "us" for a in dataset["quotes"]["speaker_actor_id"])
-    assert set(us["speaker"]) >= {"Antony Blinken"}
+    assert len(us) == sum(groups[a] == "us" for a in quotes_shown(dataset)["speaker_actor_id"])
+    assert set(us["speaker"]) >= {"Antony Blinken", "BBC News, reporting Antony Blinken"}
     found = quote_table.filter_quotes(frame, filters.Selection(search="russians house"))
     assert "Q52" in set(found["quote_id"])
     none = quote_table.filter_quotes(frame, filters.Selection(search="zzqqxx"))
@@ -414,9 +429,28 @@ def test_quotes_show_english_and_keep_the_original(dataset: Dataset) -> None:
     assert frame.loc["Q88", "translated"] == "Translated for this dataset"
 
 
-def test_citations_name_publisher_agency_and_date(dataset: Dataset, lookup) -> None:
-    assert lookup["S02"] == "newyorkglobe.org (BBC News), 2022-01-08"
+def test_citations_name_the_original_publisher_first_then_the_copy_and_date(dataset: Dataset, lookup) -> None:
+    assert lookup["S02"] == "BBC News, via newyorkglobe.org, 2022-01-08"
+    assert lookup["S04"] == "Irish Times, 2022-01-07"
     assert citations.cite(["S02", "S04", "S06", "S07"], lookup, limit=2).endswith("and 2 more")
+
+
+def test_citations_label_state_controlled_state_funded_and_propaganda_outlets(lookup) -> None:
+    assert lookup["S12"] == "TASS (Russian state-controlled), 2022-01-10"
+    assert lookup["S23"] == "Sputnik (Russian state-controlled), via UrduPoint, 2022-01-07"
+    assert lookup["S95"] == "RFE/RL (US state-funded), 2022-11-02"
+    assert lookup["S46"] == "RIA Novosti, via News Front (Russian propaganda outlet), 2022-01-14"
+
+
+def test_every_labelled_source_shows_its_label_in_the_citation(dataset: Dataset, lookup) -> None:
+    sources = dataset["sources"]
+    labelled = sources[sources["outlet_control"].isin(["state_controlled", "propaganda", "state_funded"])]
+    assert len(labelled) > 50
+    words = {"state_controlled": "state-controlled", "propaganda": "propaganda", "state_funded": "state-funded"}
+    unlabelled = [
+        row.source_id for row in labelled.itertuples() if words[row.outlet_control] not in lookup[row.source_id]
+    ]
+    assert unlabelled == []
 
 
 @pytest.mark.parametrize("name", ["quotes", "events", "casualty_reports", "force_deployments", "sources"])
