@@ -1,6 +1,7 @@
 """Kazakhstan, January 2022: the unrest and the CSTO deployment."""
 
 import time
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import streamlit as st
 
 from components import (
     casualty_chart,
+    cite,
     downloads,
     filters,
     force_chart,
@@ -38,7 +40,12 @@ st.html(ASSETS / "page.css")  # focus outlines and reduced motion; style alone t
 DATA = str(loader.data_dir())
 result = loader.load(DATA)
 
-st.title("Kazakhstan, January 2022")
+view = links.read_view(st.query_params.get_all(links.VIEW))  # one view alone (an embed), or None: the whole page
+if view is None:
+    st.title("Kazakhstan, January 2022")
+elif st.context.is_embedded:
+    # An embedded view is read, not filtered: the link at its foot opens the page with its filters.
+    st.html(f"<style>{links.EMBEDDED_VIEW_STYLE}</style>")
 if result.dataset is None:
     st.error("The dashboard cannot show the data: the data package failed validation.")
     st.code(result.problem_report, language=None)
@@ -46,7 +53,8 @@ if result.dataset is None:
 
 dataset = result.dataset
 descriptor = dataset.descriptor
-st.markdown(descriptor["x-summary"])
+if view is None:
+    st.markdown(descriptor["x-summary"])
 
 # FILTERS, BOUND TO THE URL ----------------------------------------------------------------------------
 labels = filters.group_labels(dataset)
@@ -79,23 +87,7 @@ def play_or_pause() -> None:
 
 
 playing = bool(st.session_state.get(timeline.PLAYING_KEY))
-day_column, play_column = st.columns([5, 1], vertical_alignment="bottom")
-day = day_column.select_slider(
-    "Show the record as it stood at the end of a day",
-    options=[None, *timeline.days(first_day, last_day)],
-    format_func=timeline.label,
-    key=timeline.DAY_KEY,
-    on_change=write_day_to_link,
-    help="Every view shows what had been made public by the end of that day: later claims, events and quotes are "
-    "left out. Play steps through 1 to 19 January, a day a second.",
-)
-play_column.button(
-    "Pause" if playing else "Play",
-    icon=":material/pause:" if playing else ":material/play_arrow:",
-    on_click=play_or_pause,
-    width="stretch",
-    help="Step through the days; pausing puts the day in the link.",
-)
+day = st.session_state[timeline.DAY_KEY]  # a single view shows the linked day without the control
 
 
 @st.fragment(run_every=timeline.STEP_SECONDS if playing else None)
@@ -107,42 +99,61 @@ def day_player() -> None:
         st.rerun(scope="app")
 
 
-day_player()
-
-# HEADLINE FIGURES ---------------------------------------------------------------------------------------
 actor_names = loader.actor_names(DATA)
-st.markdown(f"**{timeline.heading(day)}**")
-for column, today, yesterday in zip(
-    st.columns(3),
-    loader.headlines(DATA, day),
-    loader.headlines(DATA, headline.day_before(day, first_day)) if day else [None] * 3,
-    strict=True,
-):
-    with column:
-        st.metric(today.label, today.value, delta=headline.change(today, yesterday), delta_color="off", border=True)
-        st.caption(" ".join(filter(None, [today.context, today.attribution])))
+if view is None:
+    day_column, play_column = st.columns([5, 1], vertical_alignment="bottom")
+    day = day_column.select_slider(
+        "Show the record as it stood at the end of a day",
+        options=[None, *timeline.days(first_day, last_day)],
+        format_func=timeline.label,
+        key=timeline.DAY_KEY,
+        on_change=write_day_to_link,
+        help="Every view shows what had been made public by the end of that day: later claims, events and quotes "
+        "are left out. Play steps through 1 to 19 January, a day a second.",
+    )
+    play_column.button(
+        "Pause" if playing else "Play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        on_click=play_or_pause,
+        width="stretch",
+        help="Step through the days; pausing puts the day in the link.",
+    )
+    day_player()
 
-# WHAT IS KNOWN, AND WHAT IS NOT -------------------------------------------------------------------------
-with st.container(border=True):
-    st.markdown("**What is known, and what is not**")
-    settled, disputed = st.columns(2)
-    facts = headline.key_facts(descriptor)
-    for column, side, title in (
-        (settled, "settled", "The record settles"),
-        (disputed, "disputed", "Disputed or unproven"),
+    # HEADLINE FIGURES -----------------------------------------------------------------------------------
+    st.markdown(f"**{timeline.heading(day)}**")
+    for column, today, yesterday in zip(
+        st.columns(3),
+        loader.headlines(DATA, day),
+        loader.headlines(DATA, headline.day_before(day, first_day)) if day else [None] * 3,
+        strict=True,
     ):
-        column.markdown(
-            f"*{title}*\n\n" + "\n".join(f"- {headline.fact_line(text, rows)}" for text, rows in facts[side])
-        )
-st.caption(
-    f"Data version {descriptor['version']}, {descriptor['created'][:10]}. Numbers are claims: every figure shows "
-    "who made it, when, and the source that reported it."
-)
+        with column:
+            st.metric(today.label, today.value, delta=headline.change(today, yesterday), delta_color="off", border=True)
+            st.caption(" ".join(filter(None, [today.context, today.attribution])))
+
+    # WHAT IS KNOWN, AND WHAT IS NOT ---------------------------------------------------------------------
+    with st.container(border=True):
+        st.markdown("**What is known, and what is not**")
+        settled, disputed = st.columns(2)
+        facts = headline.key_facts(descriptor)
+        for column, side, title in (
+            (settled, "settled", "The record settles"),
+            (disputed, "disputed", "Disputed or unproven"),
+        ):
+            column.markdown(
+                f"*{title}*\n\n" + "\n".join(f"- {headline.fact_line(text, rows)}" for text, rows in facts[side])
+            )
+    st.caption(
+        f"Data version {descriptor['version']}, {descriptor['created'][:10]}. Numbers are claims: every figure "
+        "shows who made it, when, and the source that reported it."
+    )
+
 # FILTERS, BOUND TO THE URL ----------------------------------------------------------------------------
 # In the page, not a sidebar: a phone folds a sidebar away behind an unlabelled button, and a sidebar that opens after
 # the first paint pushes the whole page sideways.
 contents = loader.group_contents(DATA)
-with st.container(border=True):
+with st.container(border=True) if view is None else st.sidebar:
     st.markdown("**Filter the page**")
     actor_column, dates_column = st.columns([3, 2])
     chosen_labels = actor_column.multiselect(
@@ -180,7 +191,7 @@ with st.container(border=True):
         help="Official tolls, human-rights reports and media counts published later, dated by publication.",
     )
     share = links.share_query(
-        chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels, day
+        chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels, day, view
     )
     # A plain text field: readers select and copy it, and it needs no extra script in the browser.
     st.text_input(
@@ -188,6 +199,7 @@ with st.container(border=True):
         value=f"{st.context.url or ''}{'?' + share if share else ''}",
         help="This link opens the page with the same filters and day.",
     )
+    cite_button = st.button("Cite or embed this view", icon=":material/format_quote:", key="cite-sidebar")
     plotly_view.preload(STATIC_DIR)  # shows nothing; its element takes the container's last gap
 
 narrow = summaries.is_narrow_screen(st.context.headers.get("User-Agent"))  # a phone: some views lay out for it
@@ -257,7 +269,8 @@ maps_area, charts_area, quotes_area = st.container(), st.container(), st.contain
 
 # QUOTES ------------------------------------------------------------------------------------------------
 with quotes_area:
-    st.header("What they said")
+    if links.shows(view, "quotes"):
+        st.header("What they said")
     all_quotes = loader.quotes(DATA)
     shown_quotes = loader.selected_quotes(DATA, selection)
 
@@ -267,11 +280,15 @@ with quotes_area:
         st.caption(
             summaries.count_of(len(shown_quotes), len(all_quotes), "quotes")
             + (f" matching “{links.markdown_literal(selection.search)}”" if selection.search else "")
-            + ". Quotes are verbatim as the source printed them; where they were translated, the column says by whom. "
-            "Select a row to read the whole quote."
+            + ". Quotes are verbatim as the source printed them; where they were translated, the column says by whom."
+            + ("" if narrow else " Select a row to read the whole quote.")
         )
         if shown_quotes.empty:
             st.info("No quotes match this selection.")
+            return
+        if narrow:  # a phone: every quote in full, a block each, in a box of its own height
+            with st.container(height=640):
+                st.html(loader.quote_blocks(DATA, selection))
             return
         rows = loader.quote_rows(DATA, selection)
         picked = st.dataframe(
@@ -302,65 +319,69 @@ with quotes_area:
             st.markdown("> " + links.markdown_literal(chosen["quote"]))
             st.caption(links.markdown_literal(quote_table.attribution(chosen)))
 
-    quote_section()
+    if links.shows(view, "quotes"):
+        quote_section()
 
 # MAPS --------------------------------------------------------------------------------------------------
 with maps_area:
-    st.header("Where it happened")
+    if view is None:
+        st.header("Where it happened")
     events = loader.selected_events(DATA, selection)
     national_points = loader.national_points(DATA, selection)
     almaty_points = loader.almaty_points(DATA, selection)
     arc_rows, undrawn_legs = loader.selected_arcs(DATA, selection)
     present = {*national_points["group_id"], *almaty_points["group_id"], *arc_rows["group_id"]}
     with st.container():
-        if present:
+        if present and view in (None, "kazakhstan", "almaty"):
             st.html(legend.colour_key([(group, labels[group]) for group in labels if group in present]))
 
-    national, city = st.columns([3, 2])
+    national, city = st.columns([3, 2]) if view is None else (st.container(), st.container())
     with national:
-        st.subheader("Kazakhstan and the CSTO contingents")
-        unmapped = len(events) - int(national_points["events"].sum()) if len(national_points) else len(events)
-        st.caption(
-            f"{summaries.count_of(len(events), len(dataset['events']), 'events')} at "
-            f"{summaries.plural(len(national_points), 'place')}"
-            f" ({unmapped} nationwide or without a location are not mapped); "
-            f"{summaries.plural(len(arc_rows), 'contingent leg')}"
-            + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
-            + ". Arcs: width by the contingent's claimed size. "
-            "Circles: size by reported deaths; rings where no death figure is known. Hover for details and sources."
-        )
-        if len(national_points) or len(arc_rows):
-            st.pydeck_chart(
-                loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
-                height=map_kazakhstan.height(narrow),
-                alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
+        if links.shows(view, "kazakhstan"):
+            st.subheader("Kazakhstan and the CSTO contingents")
+            unmapped = len(events) - int(national_points["events"].sum()) if len(national_points) else len(events)
+            st.caption(
+                f"{summaries.count_of(len(events), len(dataset['events']), 'events')} at "
+                f"{summaries.plural(len(national_points), 'place')}"
+                f" ({unmapped} nationwide or without a location are not mapped); "
+                f"{summaries.plural(len(arc_rows), 'contingent leg')}"
+                + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
+                + ". Arcs: width by the contingent's claimed size. "
+                "Circles: size by reported deaths; rings where no death figure is known. Hover for details and sources."
             )
-        else:
-            st.info("No events or contingent movements for this selection.")
+            if len(national_points) or len(arc_rows):
+                st.pydeck_chart(
+                    loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
+                    height=map_kazakhstan.height(narrow),
+                    alt=summaries.map_alt(national_points, arc_rows, "Kazakhstan"),
+                )
+            else:
+                st.info("No events or contingent movements for this selection.")
     with city:
-        st.subheader("Almaty")
-        st.caption(
-            f"{summaries.plural(int(almaty_points['events'].sum()) if len(almaty_points) else 0, 'event')} at "
-            f"{summaries.plural(len(almaty_points), 'place')} in the city; sites without a sourced coordinate are "
-            "shown at the city centre."
-        )
-        if len(almaty_points):
-            st.pydeck_chart(
-                loader.almaty_deck(DATA, STATIC_DIR, selection),
-                height=map_kazakhstan.HEIGHT,
-                alt=summaries.map_alt(almaty_points, None, "Almaty"),
+        if links.shows(view, "almaty"):
+            st.subheader("Almaty")
+            st.caption(
+                f"{summaries.plural(int(almaty_points['events'].sum()) if len(almaty_points) else 0, 'event')} at "
+                f"{summaries.plural(len(almaty_points), 'place')} in the city; sites without a sourced coordinate are "
+                "shown at the city centre."
             )
-        else:
-            st.info("No events in Almaty for this selection.")
+            if len(almaty_points):
+                st.pydeck_chart(
+                    loader.almaty_deck(DATA, STATIC_DIR, selection),
+                    height=map_kazakhstan.HEIGHT,
+                    alt=summaries.map_alt(almaty_points, None, "Almaty"),
+                )
+            else:
+                st.info("No events in Almaty for this selection.")
     # The maps' data as tables, under both maps: beside each other, a table would have half the page's width.
-    if len(national_points) or len(arc_rows):
+    if links.shows(view, "kazakhstan") and (len(national_points) or len(arc_rows)):
         table_panel(
             links.NATIONAL_TABLE,
             "Table: events and contingent legs on the map of Kazakhstan",
             ("Events drawn on the map of Kazakhstan", partial(loader.national_event_table, DATA, selection)),
             ("CSTO contingent legs drawn on the map of Kazakhstan", partial(loader.leg_table, DATA, selection)),
         )
-    if len(almaty_points):
+    if links.shows(view, "almaty") and len(almaty_points):
         table_panel(
             links.ALMATY_TABLE,
             "Table: events on the map of Almaty",
@@ -370,39 +391,93 @@ with maps_area:
 # CHARTS ------------------------------------------------------------------------------------------------
 with charts_area:
     # Casualty claims
-    st.header("How the toll was counted")
     casualty_claims = loader.marked_casualty_claims(DATA, selection)
-    claims_chart(
-        "casualty_chart",
-        loader.casualty_figure(DATA, selection, narrow),
-        casualty_claims,
-        casualty_chart.claims_without_numbers(casualty_claims),
-        "casualty, detention and crowd figures",
-        "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it "
-        "revised. Ranges are drawn as vertical bars."
-        + (" Reports after 19 January sit past the shaded break, on a compressed time scale." if include_later else ""),
-        f"No casualty, detention or crowd figure was claimed by {summaries.selection_phrase(chosen_labels)} in these "
-        "dates, so the chart is left out.",
-        links.CASUALTY_TABLE,
-        partial(loader.casualty_table, DATA, selection),
-    )
+    if links.shows(view, "casualties"):
+        st.header("How the toll was counted")
+        claims_chart(
+            "casualty_chart",
+            loader.casualty_figure(DATA, selection, narrow),
+            casualty_claims,
+            casualty_chart.claims_without_numbers(casualty_claims),
+            "casualty, detention and crowd figures",
+            "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it "
+            "revised, a dotted one a repeat to what it repeats. Ranges are drawn as vertical bars."
+            + (
+                " Reports after 19 January sit past the shaded break, on a compressed time scale."
+                if include_later and not day
+                else ""
+            ),
+            f"No casualty, detention or crowd figure was claimed by {summaries.selection_phrase(chosen_labels)} in "
+            "these dates, so the chart is left out.",
+            links.CASUALTY_TABLE,
+            partial(loader.casualty_table, DATA, selection),
+        )
 
     # Force-size claims
-    st.header("How many troops the CSTO sent")
     force_claims = loader.marked_force_claims(DATA, selection)
-    claims_chart(
-        "force_chart",
-        loader.force_figure(DATA, selection, narrow),
-        force_claims,
-        force_chart.claims_without_numbers(force_claims),
-        "force-size claims",
-        "Each point is one claim at the date it was made public: filled markers are official figures, open ones media "
-        "reports, triangles media figures above every official figure for the whole force.",
-        f"No figure for the size of the CSTO force was given by {summaries.selection_phrase(chosen_labels)} in these "
-        "dates, so the chart is left out.",
-        links.FORCE_TABLE,
-        partial(loader.force_table, DATA, selection),
+    if links.shows(view, "forces"):
+        st.header("How many troops the CSTO sent")
+        claims_chart(
+            "force_chart",
+            loader.force_figure(DATA, selection, narrow),
+            force_claims,
+            force_chart.claims_without_numbers(force_claims),
+            "force-size claims",
+            "Each point is one claim at the date it was made public: filled markers are official figures, open ones "
+            "media reports, triangles media figures above every official figure for the whole force.",
+            f"No figure for the size of the CSTO force was given by {summaries.selection_phrase(chosen_labels)} in "
+            "these dates, so the chart is left out.",
+            links.FORCE_TABLE,
+            partial(loader.force_table, DATA, selection),
+        )
+
+# ONE VIEW ALONE: its source line, the way back to the whole page, and the citation -------------------------
+cited = cite.CitedView(
+    title=descriptor["title"],
+    view_title=links.VIEWS.get(view),
+    version=descriptor["version"],
+    created=datetime.fromisoformat(descriptor["created"]).date(),
+    filters=cite.filters_in_words(
+        chosen_labels, selection.start, selection.end, include_later, selection.search, selection.day
+    ),
+    url=f"{st.context.url or ''}{'?' + share if share else ''}",
+    accessed=datetime.now(UTC).date(),
+)
+
+
+@st.dialog("Cite or embed this view", width="large")
+def cite_dialog() -> None:
+    st.caption(f"For what this view shows now: {links.markdown_literal(cited.filters)}. Each form's link reopens it.")
+    st.markdown("**Citation** (APA style)")
+    st.code(cite.plain_text(cited), language=None, wrap_lines=True)
+    st.markdown("**BibTeX**")
+    st.code(cite.bibtex(cited), language="latex", wrap_lines=True)
+    st.markdown("**CSL-JSON** (Zotero, pandoc)")
+    st.code(cite.csl_json(cited), language="json")
+    st.markdown("**Embed** this view in another page")
+    st.code(cite.iframe(cited.url, cited.full_title, view), language="html", wrap_lines=True)
+
+
+if view is not None:
+    sources_line = cite.source_line(
+        loader.view_sources(DATA, selection, view), dataset["sources"], cited.title, cited.version
     )
+    st.caption(links.markdown_literal(sources_line))
+    full_page = links.share_query(
+        chosen_labels, window, (first_day, last_day), include_later, search, reading.open_panels, day
+    )
+    back, cite_column = st.columns(2)
+    back.link_button(
+        "Open the full page",
+        f"{st.context.url or './'}{'?' + full_page if full_page else ''}",
+        icon=":material/open_in_new:",
+    )
+    cite_button |= cite_column.button("Cite or embed this view", icon=":material/format_quote:", key="cite-view")
+if cite_button:
+    cite_dialog()
+if view is not None:
+    loader.freeze_long_lived_objects()
+    st.stop()  # a single view ends here: no downloads, sources or method
 
 # DOWNLOADS ----------------------------------------------------------------------------------------------
 st.header("Download the data")

@@ -21,12 +21,21 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.servers import LOGS
 from components import plotly_view
-from tests.browser.conftest import CHART, DESKTOP, READY, Session
+from tests.browser.conftest import CHART, DESKTOP, READY, Session, open_actor_menu
 
 PROBE = """
 (() => {
   const spec = __SPEC__;
-  const marks = window.__marks = {text: null, drawn: null, drawnPainted: null, redraws: []};
+  const marks = window.__marks = {text: null, drawn: null, drawnPainted: null, redraws: [], cls: 0, clsAfterText: 0};
+  // Layout shift as Chrome's CLS sums it (shifts with no recent input), in all and after the title text is first
+  // visible: before it, Streamlit shows its own placeholder, laid out narrow until the page's layout arrives.
+  new PerformanceObserver((entries) => {
+    for (const entry of entries.getEntries()) {
+      if (entry.hadRecentInput) continue;
+      marks.cls += entry.value;
+      if (marks.text !== null) marks.clsAfterText += entry.value;
+    }
+  }).observe({type: 'layout-shift', buffered: true});
   window.__lastInput = null;
   // Every Plotly draw (its 'plotly_afterplot' event): Plotly gives each chart's node an `emit` method, caught here.
   // Each chart also keeps the time of its last draw, so a chart updated in place (same node, new figure) counts as
@@ -179,6 +188,8 @@ class Load:
     drawn_painted_ms: float  # the same, with each grid counted once its canvas shows cells
     wall_drawn_ms: float  # measured from Python, goto to the probe's answer, for comparison
     kinds_ms: dict[str, float]  # when all the maps, all the charts, all the grids were drawn
+    cls: float  # cumulative layout shift until the network is idle after every view was drawn
+    cls_after_text: float  # the same, from the frame at which the title text was first visible
     http_requests: int
     http_body_bytes: int  # uncompressed bodies
     http_transferred_bytes: int  # bodies as sent on the wire, plus response headers
@@ -196,11 +207,11 @@ def open_session(browser, base: str, spec: PageSpec) -> Session:
     return session
 
 
-def open_drawn(browser, base: str, spec: PageSpec) -> tuple[Session, list[int]]:
+def open_drawn(browser, base: str, spec: PageSpec, query: str = "") -> tuple[Session, list[int]]:
     """A session on the page with every view drawn and the page still, and its running count of websocket bytes."""
     session = open_session(browser, base, spec)
     received = count_received(session.page)
-    session.page.goto(base + "/", wait_until="commit")
+    session.page.goto(base + "/" + query, wait_until="commit")
     session.page.wait_for_function("window.__marks && window.__marks.drawn !== null", timeout=90_000, polling=100)
     settle(session.page)
     return session, received
@@ -269,11 +280,12 @@ def cold_load(browser, base: str, spec: PageSpec, timeout_ms: int = 60_000) -> L
             "see the server's log"
         ) from cause
     wall = (time.perf_counter() - started) * 1000
-    marks = page.evaluate("window.__marks")
     try:
         page.wait_for_load_state("networkidle", timeout=10_000)
     except Exception:  # noqa: BLE001 - the bytes counted so far still stand
         pass
+    page.wait_for_timeout(1000)  # late shifts: fonts, the last grid rows
+    marks = page.evaluate("window.__marks")
     body = transferred = 0
     for response in responses:
         try:
@@ -289,6 +301,8 @@ def cold_load(browser, base: str, spec: PageSpec, timeout_ms: int = 60_000) -> L
         drawn_painted_ms=marks["drawnPainted"],
         wall_drawn_ms=wall,
         kinds_ms=marks["kinds"],
+        cls=marks["cls"],
+        cls_after_text=marks["clsAfterText"],
         http_requests=len(responses),
         http_body_bytes=body,
         http_transferred_bytes=transferred,
@@ -377,7 +391,7 @@ def filter_change(session: Session, label: str, add: bool, received: list[int] |
     bytes_before = received[0] if received else 0
     before = page.evaluate("window.__marks.redraws.length")
     if add:
-        page.locator("[data-testid=stMultiSelect]").first.click()
+        open_actor_menu(page)
         page.get_by_role("option", name=label, exact=True).click()
     else:
         page.get_by_role("button", name=f"Remove {label}").click()
@@ -404,6 +418,27 @@ def filter_change(session: Session, label: str, add: bool, received: list[int] |
         "drawing_ms": redraw["drawn"] - redraw["finished"],
         "script_runs": redraw["runs"],
         "plotly_draws": redraw["plotlyDraws"],  # by the time every view was redrawn
+        "ws_bytes": (received[0] - bytes_before) if received else None,
+    }
+
+
+def day_step(session: Session, forward: bool, received: list[int] | None = None) -> dict:
+    """Move the day control one day with the keyboard, as Play does each second (one run of the whole page for the
+    new day); milliseconds from the key press to every view redrawn, as for a filter change."""
+    page = session.page
+    bytes_before = received[0] if received else 0
+    before = page.evaluate("window.__marks.redraws.length")
+    page.locator("[data-testid=stSlider] [role=slider]").first.press("ArrowRight" if forward else "ArrowLeft")
+    page.wait_for_function(f"window.__marks.redraws.length > {before}", timeout=60_000, polling=100)
+    redraw = page.evaluate(f"window.__marks.redraws[{before}]")
+    settle(page)
+    return {
+        "ms": redraw["drawn"] - redraw["input"],
+        "painted_ms": redraw["painted"] - redraw["input"],
+        "until_run_finished_ms": redraw["finished"] - redraw["input"],
+        "drawing_ms": redraw["drawn"] - redraw["finished"],
+        "script_runs": redraw["runs"],
+        "plotly_draws": redraw["plotlyDraws"],
         "ws_bytes": (received[0] - bytes_before) if received else None,
     }
 

@@ -86,6 +86,7 @@ def render(descriptor: dict) -> str:
         "",
         f"The study window runs from {window['start']} to {window['end']}; figures and reports made public later are "
         f"kept up to {window['later_reports_until']}. {window['timezone']}",
+        *(["", window["day_view"]] if "day_view" in window else []),
         "",
         "## Boundary layers",
         "",

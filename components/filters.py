@@ -104,9 +104,38 @@ def filter_events(dataset: Dataset, selection: Selection) -> pd.DataFrame:
 
 
 def filter_movements(dataset: Dataset, selection: Selection) -> pd.DataFrame:
+    """The selection's contingent legs. With a day chosen, the contingents on the ground that day: a deployment leg
+    from its date until its contingent's last withdrawal leg, and a withdrawal leg on its own date only."""
     movements = dataset["contingent_movements"]
     framed = movements.assign(group_id=movements["contributor"].map(contributor_group))
-    return framed[in_groups(framed["group_id"], selection) & in_dates(framed["date"], selection)]
+    kept = in_groups(framed["group_id"], selection) & in_dates(framed["date"], selection)
+    if selection.day is not None:
+        day = pd.Timestamp(selection.day)
+        left = framed["contributor"].map(departures(dataset))
+        deployed = (framed["direction"] == "deployment") & (left.isna() | (left > day))
+        leaving = (framed["direction"] == "withdrawal") & (framed["date"] == day)
+        kept &= deployed | leaving
+    return framed[kept]
+
+
+def departures(dataset: Dataset) -> pd.Series:
+    """contributor → the day its contingent had all left: the later of its last withdrawal leg and the last
+    withdrawal event involving that country's own actors (the legs record where units went, not every flight: the
+    last Russian aircraft left on 19 January; the Armenian and Tajik ways home have no leg at all)."""
+    movements = dataset["contingent_movements"]
+    legs = movements[movements["direction"] == "withdrawal"].groupby("contributor")["date"].max()
+    countries = dataset["actors"].set_index("actor_id")["country"]
+    events = dataset["events"]
+    withdrawals = events[events["category"] == "csto_withdrawal"]
+    by_country = (
+        withdrawals.assign(country=withdrawals["actor_ids"].map(lambda ids: {countries[actor] for actor in ids}))
+        .explode("country")
+        .dropna(subset=["country"])
+        .groupby("country")["date"]
+        .max()
+    )
+    events_by_contributor = by_country[by_country.index.isin(set(movements["contributor"]))]
+    return pd.concat([legs, events_by_contributor]).groupby(level=0).max()
 
 
 def search_mask(frame: pd.DataFrame, columns: list[str], text: str) -> pd.Series:

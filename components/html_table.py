@@ -7,11 +7,13 @@ its colours from the text around it, so both themes work.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pandas as pd
 
 CLASS = "static-table"
+LINK_TEXT = "open ↗"
 STYLE = f"""<style>
 .{CLASS} {{ overflow-x: auto; margin-bottom: 1rem; }}
 .{CLASS}:focus-visible {{ outline: 2px solid currentColor; outline-offset: 2px; }}
@@ -33,16 +35,29 @@ STYLE = f"""<style>
 </style>"""
 
 
-def html_table(frame: pd.DataFrame, label: str) -> str:
+WEB_ADDRESS = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def cell_html(text: str, linked: bool) -> str:
+    """A cell's text, escaped; in a link column a web address becomes a short link (anything else stays text)."""
+    if linked and WEB_ADDRESS.fullmatch(text):
+        return f'<a href="{escape(text)}" rel="noreferrer">{LINK_TEXT}</a>'
+    return escape(text)
+
+
+def html_table(frame: pd.DataFrame, label: str, link_column: str | None = None) -> str:
     """`frame` as an HTML table named `label` for screen readers; every header and cell is escaped, so data shows
-    exactly as written. The box it scrolls in (sideways, where the table is wider than the column) takes the
-    keyboard's focus, so it scrolls with the arrow keys too."""
+    exactly as written. The web addresses in `link_column`, if given, are links reading "open ↗". The box it scrolls
+    in (sideways, where the table is wider than the column) takes the keyboard's focus, so it scrolls with the arrow
+    keys too."""
     columns = [escape(str(name)) for name in frame.columns]
+    linked = [name == link_column for name in frame.columns]
     head = "".join(f'<th scope="col">{column}</th>' for column in columns)
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td data-column="{column}">{escape(str(cell))}</td>' for column, cell in zip(columns, row, strict=True)
+            f'<td data-column="{column}">{cell_html(str(cell), link)}</td>'
+            for column, link, cell in zip(columns, linked, row, strict=True)
         )
         + "</tr>"
         for row in frame.itertuples(index=False)

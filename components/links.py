@@ -7,6 +7,7 @@ Parameters (all optional; a missing one means its default):
     q       quote search text                        ?q=terrorists
     day     the record as it stood at the end of one day, 1-19 January (absent: the whole record)   ?day=2022-01-09
     sources, dictionary   open the list of sources the view uses, or the data dictionary   ?sources=true
+    view    one view alone, with its caption, key and source line (VIEWS)   ?view=casualties
     national_table, almaty_table, casualty_table, force_table
                           open a view's data as a table (the national map, the Almaty map, the two charts)
                                                      ?casualty_table=true
@@ -28,7 +29,18 @@ NATIONAL_TABLE, ALMATY_TABLE = "national_table", "almaty_table"
 CASUALTY_TABLE, FORCE_TABLE = "casualty_table", "force_table"
 # Closed by default; their contents are built only when open. In page order: a shared link lists them so.
 PANELS = (NATIONAL_TABLE, ALMATY_TABLE, CASUALTY_TABLE, FORCE_TABLE, SOURCES, DICTIONARY)
-KNOWN = {ACTOR, DATES, LATER, SEARCH, DAY, *PANELS}
+VIEW = "view"
+# The views a link may show alone, and their titles on the page.
+VIEWS = {
+    "kazakhstan": "Kazakhstan and the CSTO contingents",
+    "almaty": "Almaty",
+    "casualties": "How the toll was counted",
+    "forces": "How many troops the CSTO sent",
+    "quotes": "What they said",
+}
+KNOWN = {ACTOR, DATES, LATER, SEARCH, DAY, VIEW, *PANELS}
+# An embedded single view (`view=…&embed=true`) hides the sidebar and its toggle; the filters still apply.
+EMBEDDED_VIEW_STYLE = '[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { display: none; }'
 RESERVED = {"embed", "embed_options"}  # Streamlit's own display options
 SEARCH_MAX_CHARS = 200
 SHOWN_CHARS = 40
@@ -63,6 +75,7 @@ class LinkReading:
     dates: tuple[date, date] | None  # the window read from the link, in order, when it was usable
     open_panels: tuple[str, ...] = ()  # the panels the link opens (as the bound expanders read it: the last value)
     day: date | None = None  # the day the link shows the record at, when it names a usable one
+    view: str | None = None  # the one view the link shows alone, or None for the whole page
 
 
 def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: date, last_day: date) -> LinkReading:
@@ -99,6 +112,9 @@ def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: 
         notices.append("all but the last of several searches")
     if search and len(search[-1]) > SEARCH_MAX_CHARS:
         notices.append(f"a search longer than {SEARCH_MAX_CHARS} characters")
+    view = read_view(params.get(VIEW, []))
+    if params.get(VIEW) and view is None:
+        notices.append(f"view “{shown(' '.join(params[VIEW]))}”: it takes one of {', '.join(VIEWS)}")
     open_panels = tuple(panel for panel in PANELS if params.get(panel, [])[-1:] == ["true"])
     day = None
     if params.get(DAY):
@@ -111,11 +127,21 @@ def read_link(params: dict[str, list[str]], actor_labels: list[str], first_day: 
             notices.append(f"day “{shown(value)}”, which falls outside {span_of(first_day, last_day)}")
         else:
             day = parsed
-    return LinkReading(tuple(notices), window, open_panels, day)
+    return LinkReading(tuple(notices), window, open_panels, day, view)
 
 
 def span_of(first_day: date, last_day: date) -> str:
     return f"{first_day:%-d %B} to {last_day:%-d %B %Y}"
+
+
+def read_view(values: list[str]) -> str | None:
+    """The one view a link's `view` values name, or None (the whole page) for none, several or an unknown one."""
+    return values[0] if len(values) == 1 and values[0] in VIEWS else None
+
+
+def shows(view: str | None, name: str) -> bool:
+    """Whether the page draws the view `name`: every view on the whole page, only the chosen one otherwise."""
+    return view is None or view == name
 
 
 def share_query(
@@ -126,11 +152,12 @@ def share_query(
     search: str,
     open_panels: tuple[str, ...] = (),
     day: date | None = None,
+    view: str | None = None,
 ) -> str:
     """The query string for a view, in the same form the bound widgets write, defaults left out."""
     pairs: list[tuple[str, str]] = [(ACTOR, label) for label in actors]
     if tuple(window) != tuple(default_window):
-        pairs += [(DATES, day.isoformat()) for day in window]
+        pairs += [(DATES, edge.isoformat()) for edge in window]
     if not include_later:
         pairs.append((LATER, "false"))
     if search:
@@ -138,4 +165,6 @@ def share_query(
     if day is not None:
         pairs.append((DAY, day.isoformat()))
     pairs += [(panel, "true") for panel in PANELS if panel in open_panels]
+    if view is not None:
+        pairs.append((VIEW, view))
     return urlencode(pairs)

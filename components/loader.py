@@ -157,6 +157,13 @@ def quote_rows(path: str, selection: Selection) -> pd.DataFrame:
 
 
 @per_selection
+def quote_blocks(path: str, selection: Selection) -> str:
+    """The selection's quotes as one escaped HTML table, which a phone shows as a block per quote."""
+    rows = quote_rows(path, selection)
+    return html_table(quote_table.for_phones(rows), f"Table of {len(rows)} quotes", link_column="Source link")
+
+
+@per_selection
 def selected_events(path: str, selection: Selection) -> pd.DataFrame:
     return filters.filter_events(load(path).dataset, selection)
 
@@ -231,6 +238,27 @@ def sources_used(path: str, selection: Selection) -> pd.DataFrame:
         selected_movements(path, selection),
     ]
     return citations.sources_used(load(path).dataset, shown)
+
+
+@per_selection
+def view_sources(path: str, selection: Selection, view: str | None) -> pd.DataFrame:
+    """The sources cited by the rows one view shows (a chart: its selected claims); the whole page's for None."""
+    dataset = load(path).dataset
+    if view == "kazakhstan":
+        shown = [selected_events(path, selection), selected_movements(path, selection)]
+    elif view == "almaty":
+        shown = [map_almaty.in_almaty(selected_events(path, selection), dataset)]
+    elif view == "casualties":
+        claims = marked_casualty_claims(path, selection)
+        shown = [claims[claims["selected"]]]
+    elif view == "forces":
+        claims = marked_force_claims(path, selection)
+        shown = [claims[claims["selected"]]]
+    elif view == "quotes":
+        shown = [selected_quotes(path, selection)]
+    else:
+        return sources_used(path, selection)
+    return citations.sources_used(dataset, shown)
 
 
 # Each view's data as a table (components/view_tables.py), built only when a reader opens it.

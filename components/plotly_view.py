@@ -64,11 +64,9 @@ function plotlyFrom(url) {
 }
 """
 
-# Runs in the page. Streamlit calls the default export on every run with the new data, on the same node.
-SCRIPT = (
-    r"""
-__LOADER__
-
+# Streamlit's chart theme for a figure's layout, in the browser: `themed(layout, element)`. The archive
+# (components/archive.py) sets the same CSS variables and draws its charts with it too.
+THEME = r"""
 // "#rrggbb", "#rgb" or "rgb(r, g, b)" at the given opacity; anything else as it is.
 function faded(colour, opacity) {
   let channels = null;
@@ -108,6 +106,14 @@ function themed(layout, element) {
     },
   };
 }
+"""
+
+# Runs in the page. Streamlit calls the default export on every run with the new data, on the same node.
+SCRIPT = (
+    r"""
+__LOADER__
+
+__THEME__
 
 // Traces marked with this `meta` are drawn in the theme's text colour: a line that must read as strongly in a dark
 // theme as in a light one (the official figure's step line).
@@ -149,6 +155,7 @@ export default function ({ data, parentElement }) {
   };
 }
 """.replace("__LOADER__", LOADER)
+    .replace("__THEME__", THEME)
     .replace("__ROOT_CLASS__", ROOT_CLASS)
     .replace("__TEXT_COLOURED__", TEXT_COLOURED)
 )

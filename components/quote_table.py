@@ -84,6 +84,21 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns={"speaker_role": "role", "form": "quoted as"}).reset_index(drop=True)
 
 
+def for_phones(rows: pd.DataFrame) -> pd.DataFrame:
+    """The table's rows as a phone reads them, a block per quote: when, who, the words in full, how it was
+    translated and the source (a grid of narrow cells would show a few characters of each quote)."""
+    return pd.DataFrame(
+        {
+            "When": rows["when"],
+            "Speaker": rows["speaker"],
+            "Quote": rows["quote"],
+            "Translation": rows["translated"],
+            "Source": rows["source"],
+            "Source link": rows["source_url"].fillna(""),
+        }
+    )
+
+
 def attribution(row: pd.Series) -> str:
     """ "Speaker, role, date; translation; source" for the full-quote panel (plain text), and the other renderings
     of the same remark the data keeps."""

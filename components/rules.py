@@ -181,16 +181,20 @@ def source_problems(tables: Tables) -> list[Problem]:
     ]
 
 
+def linked_rows(table: RawTable, key: str, column: str):
+    """(line, row, the row it names in `column`) for every row that names another in that column."""
+    known = by_id(table, key)
+    for line, row in table.rows:
+        if row[column]:
+            yield line, row, known[row[column]]
+
+
 def revision_problems(tables: Tables) -> list[Problem]:
     """A revision points at an earlier claim about the same thing (category, scope and place), never at itself."""
     reports = tables["casualty_reports"]
-    known = by_id(reports, "report_id")
     problems = []
-    for line, row in reports.rows:
-        earlier_id = row["revises_report_id"]
-        if not earlier_id:
-            continue
-        earlier = known[earlier_id]
+    for line, row, earlier in linked_rows(reports, "report_id", "revises_report_id"):
+        earlier_id = earlier["report_id"]
         if earlier_id == row["report_id"]:
             problems.append(Problem(reports.file, line, "revises_report_id", "a report cannot revise itself"))
         elif earlier["date"] > row["date"]:
@@ -284,13 +288,9 @@ def repeat_problems(tables: Tables) -> list[Problem]:
 def part_problems(tables: Tables) -> list[Problem]:
     """A part of a count is not larger than the count, and not the count itself."""
     reports = tables["casualty_reports"]
-    known = by_id(reports, "report_id")
     problems = []
-    for line, row in reports.rows:
-        whole_id = row["part_of_report_id"]
-        if not whole_id:
-            continue
-        whole = known[whole_id]
+    for line, row, whole in linked_rows(reports, "report_id", "part_of_report_id"):
+        whole_id = whole["report_id"]
         if whole_id == row["report_id"]:
             problems.append(Problem(reports.file, line, "part_of_report_id", "a report cannot be part of itself"))
         elif row["value_high"] and whole["value_high"] and int(row["value_high"]) > int(whole["value_high"]):

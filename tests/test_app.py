@@ -4,6 +4,7 @@ broken data handled. Plotly and pydeck specs are read from the element protos.""
 from __future__ import annotations
 
 import json
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import map_kazakhstan, plotly_view
+from components import cite, links, map_kazakhstan, plotly_view
 from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
 from tests.conftest import ROOT, quotes_shown, run_validate
@@ -366,3 +367,66 @@ def test_a_day_the_page_cannot_use_is_named_and_the_whole_record_shown() -> None
     assert not app.exception
     assert "day “2022\\-02\\-30”" in app.warning[0].value, "the value is named, Markdown disarmed"
     assert app.select_slider[0].value is None
+
+
+# ONE VIEW ALONE (view=) ------------------------------------------------------------------------------------
+
+
+def view_parts(app: AppTest, view: str) -> list:
+    """What a view draws: its deck, its chart's figure or its quote rows, as the page's element protos give them."""
+    main_decks, main_figures = decks(app), figures(app)
+    parts = {
+        "kazakhstan": lambda: main_decks[:1],
+        "almaty": lambda: main_decks[-1:],
+        "casualties": lambda: main_figures[:1],
+        "forces": lambda: main_figures[-1:],
+        "quotes": lambda: [app.dataframe[0].value.to_dict("records")] if len(app.dataframe) else [],
+    }
+    return parts[view]()
+
+
+@pytest.mark.parametrize("view", list(links.VIEWS))
+def test_a_link_shows_one_view_alone_with_its_filters(dataset: Dataset, view: str) -> None:
+    filters = {"actor": group_label(dataset, "kz-gov"), "dates": ["2022-01-04", "2022-01-12"]}
+    whole = run_app(filters)
+    alone = run_app({**filters, "view": view})
+    assert not alone.exception and not alone.warning
+    headings = [heading.value for heading in [*alone.main.header, *alone.main.subheader]]
+    assert headings == [links.VIEWS[view]], "the view's title and nothing else's"
+    assert view_parts(alone, view) == view_parts(whole, view) != view_parts(run_app({"view": view}), view), (
+        "the same drawing as on the whole page with these filters, and not the unfiltered one"
+    )
+    drawn = len(decks(alone)), len(figures(alone)), len(alone.dataframe)
+    assert drawn == {"kazakhstan": (1, 0, 0), "almaty": (1, 0, 0), "quotes": (0, 0, 1)}.get(view, (0, 1, 0))
+    captions = [caption.value for caption in alone.main.caption]
+    whole_captions = [caption.value for caption in whole.main.caption]
+    view_caption = next(caption for caption in captions if "Showing" not in caption and "Source" not in caption)
+    assert view_caption in whole_captions, "the view keeps its caption"
+    assert captions[-1].startswith("Source\\: “Kazakhstan, January 2022\\: the unrest"), "and ends on its source line"
+    keys = [element for element in alone.main.get("html") if "border-radius:50%" in element.proto.body]
+    assert bool(keys) == (view in ("kazakhstan", "almaty")), "a map keeps its colour key"
+    (back,) = alone.get("link_button")
+    assert back.proto.url == "./?" + links.share_query(
+        [filters["actor"]], (date(2022, 1, 4), date(2022, 1, 12)), (date(2022, 1, 1), date(2022, 1, 19)), True, ""
+    ), "the link back is the same query without the view"
+    assert not alone.get("download_button") and "Sources & method" not in [h.value for h in alone.header]
+    assert alone.button(key="cite-view").label == "Cite or embed this view"
+
+
+def test_an_unknown_view_gets_a_notice_and_the_whole_page() -> None:
+    app = run_app({"view": "everything"})
+    assert not app.exception
+    assert "view “everything”" in app.warning[0].value
+    assert len(decks(app)) == 2 and len(figures(app)) == 2 and len(app.dataframe) == 1
+
+
+def test_the_cite_dialog_gives_each_form_for_the_current_view(dataset: Dataset) -> None:
+    app = run_app({"view": "forces", "later": "false"})
+    app.button(key="cite-view").click().run()
+    plain, bibtex, csl, iframe = (block.value for block in app.code)
+    assert "How many troops the CSTO sent" in plain and "without later reports" in plain
+    assert f"version {dataset.descriptor['version']}" in plain and "(UTC)" in plain
+    assert bibtex.startswith("@misc{") and json.loads(csl)[0]["type"] == "dataset"
+    assert plain.endswith("?later=false&view=forces")
+    assert 'src="?later=false&amp;view=forces&amp;embed=true"' in iframe and 'title="Kazakhstan' in iframe
+    assert f'height="{cite.VIEW_HEIGHTS["forces"]}"' in iframe

@@ -40,7 +40,10 @@ values = st.one_of(
 )
 keys = st.one_of(
     st.sampled_from(
-        ["actor", "dates", "later", "q", "day", "sources", "dictionary", "embed", "embed_options", "utm_source"]
+        [
+            *("actor", "dates", "later", "q", "day", "view", "sources", "dictionary"),
+            *("embed", "embed_options", "utm_source"),
+        ]
     ),
     st.text(min_size=1, max_size=12),
 )
@@ -71,6 +74,9 @@ def test_every_ignored_part_of_a_link_is_named(params: dict[str, list[str]]) -> 
         assert FIRST <= reading.day <= LAST and params["day"] == [reading.day.isoformat()]
     elif any(params.get("day", [])):
         assert "day “" in text, "an unusable day is named"
+    if params.get("view") and reading.view is None:
+        assert "view “" in text
+    assert reading.view in (None, *links.VIEWS)
     for notice in reading.notices:
         assert "<" not in notice.replace("\\<", "") and len(notice) < 400, "notices are short, inert text"
 
@@ -109,6 +115,22 @@ def test_share_query_round_trips_through_the_reader() -> None:
     }
     assert links.read_link(params, LABELS, FIRST, LAST).notices == ()
     assert links.share_query([], (FIRST, LAST), (FIRST, LAST), True, "") == ""
+
+
+def test_view_names_one_view_or_the_whole_page() -> None:
+    for name in links.VIEWS:
+        reading = links.read_link({"view": [name]}, LABELS, FIRST, LAST)
+        assert reading.view == name and reading.notices == ()
+        assert links.shows(name, name) and links.shows(None, name)
+        assert not any(links.shows(name, other) for other in links.VIEWS if other != name)
+    for bad in (["map"], ["quotes", "forces"], [""], ["<b>x</b>"]):
+        reading = links.read_link({"view": bad}, LABELS, FIRST, LAST)
+        assert reading.view is None, "an unusable view gives the whole page"
+        assert (
+            reading.notices and "it takes one of kazakhstan, almaty, casualties, forces, quotes" in reading.notices[0]
+        )
+    query = links.share_query(["Opposition"], (FIRST, LAST), (FIRST, LAST), True, "", (), view="almaty")
+    assert query == "actor=Opposition&view=almaty"
 
 
 def test_labels_used_here_are_the_datas(dataset: Dataset) -> None:

@@ -559,3 +559,35 @@ def test_chart_data_carries_the_figure_alt_text_and_bundle(dataset: Dataset, pre
         assert go.Figure(figure).to_dict()["data"], "Plotly's schema accepts the spec"
         assert data["alt"] == "Chart of claims" and data["bundle"] == "app/static/plotly.min.js"
         assert data["config"]["displaylogo"] is False
+
+
+def test_on_a_phone_every_quote_is_a_block_with_its_words_in_full(dataset: Dataset) -> None:
+    from html import escape
+
+    from components.html_table import html_table
+
+    selection = filters.Selection(groups=("us",))
+    rows = quote_table.table(quote_table.filter_quotes(quote_table.quotes_frame(dataset), selection))
+    blocks = quote_table.for_phones(rows)
+    assert list(blocks.columns)[:3] == ["When", "Speaker", "Quote"] and len(blocks) == len(rows) > 0
+    page = html_table(blocks, "quotes", link_column="Source link")
+    for quote in rows["quote"]:
+        assert escape(quote) in page, "each quote in full, not cut to a grid cell's width"
+    assert page.count("<tr>") == len(rows) + 1 and page.count("open ↗") == rows["source_url"].notna().sum()
+
+
+def test_with_a_day_the_map_draws_the_contingents_on_the_ground_that_day(dataset: Dataset) -> None:
+    departures = filters.departures(dataset)
+    movements = dataset["contingent_movements"]
+    assert set(departures.index) == set(movements["contributor"]), "every contingent has a day it had all left"
+    for offset in range(19):
+        day = date(2022, 1, 1) + pd.Timedelta(days=offset)
+        legs = filters.filter_movements(dataset, filters.Selection(day=day))
+        for _, leg in legs.iterrows():
+            if leg["direction"] == "deployment":
+                assert leg["date"].date() <= day < departures[leg["contributor"]].date(), (day, leg["movement_id"])
+            else:
+                assert leg["date"].date() == day, "a way home is drawn on the day it was taken"
+        arrived = movements[(movements["direction"] == "deployment") & (movements["date"].dt.date <= day)]
+        on_the_ground = arrived[arrived["contributor"].map(departures).dt.date > day]
+        assert set(on_the_ground["movement_id"]) <= set(legs["movement_id"]), day

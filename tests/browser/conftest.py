@@ -319,3 +319,19 @@ def open_session(request: pytest.FixtureRequest, browser, server: str, server_lo
             session.page.screenshot(path=str(shot), full_page=True)
             print(f"\nscreenshot: {shot}\nserver log: {server_log}")
         session.close()
+
+
+def open_actor_menu(page, attempts: int = 3) -> None:
+    """Open the actor filter's menu. The filter sits in the page, so it is scrolled to first; a menu opened while the
+    page still settles after that scroll can close again, so the click is repeated until the options show."""
+    box = page.locator("[data-testid=stMultiSelect]").first
+    for attempt in range(attempts):
+        box.scroll_into_view_if_needed()
+        page.wait_for_timeout(200)
+        box.locator("input").click()
+        try:
+            page.get_by_role("option").first.wait_for(timeout=3_000)
+            return
+        except Exception:  # noqa: BLE001 - tried again below, and the last failure is raised
+            if attempt == attempts - 1:
+                raise

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from components import plotly_view
-from tests.browser.conftest import DESKTOP, READY, RESULTS, Session, free_port
+from tests.browser.conftest import DESKTOP, READY, RESULTS, Session, free_port, open_actor_menu
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.deploy, pytest.mark.browser]
@@ -213,7 +213,7 @@ def test_readers_are_spread_over_both_replicas_and_each_stays_on_its_own(stack: 
         quotes_before = first.caption("quotes")
 
         def pick() -> None:
-            first.page.locator("[data-testid=stMultiSelect]").first.click()
+            open_actor_menu(first.page)
             first.page.get_by_role("option", name="Other CSTO governments", exact=True).click()
             first.page.keyboard.press("Escape")
 
