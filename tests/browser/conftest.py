@@ -234,11 +234,16 @@ class Session:
                 const charts = [...document.querySelectorAll(chart)];
                 const grids = [...document.querySelectorAll('[data-testid=stDataFrame]')]
                     .filter(g => g.checkVisibility() && g.getBoundingClientRect().height > 0);
+                // A page of one view (?view=) has only that view's section.
+                const shows = (heading) => document.getElementById(heading) !== null;
                 return frames.every(f => f.querySelector('canvas'))
-                    && charts.length > 0 && charts.every(c => c.querySelector('.main-svg .scatterlayer .trace'))
+                    && (charts.length > 0 || !shows('how-the-toll-was-counted'))
+                    && charts.every(c => c.querySelector('.main-svg .scatterlayer .trace'))
                     && grids.every(g => g.querySelector('[role=gridcell]'))
-                    // the quote table, unless no quote matches
-                    && (grids.length > 0 || document.body.innerText.includes('No quotes match this selection.'));
+                    // the quote table (on a phone, an HTML table of blocks), unless no quote matches
+                    && (grids.length > 0 || !shows('what-they-said')
+                        || document.querySelector('table[aria-label^="Table of"][aria-label$=" quotes"]') !== null
+                        || document.body.innerText.includes('No quotes match this selection.'));
             }""",
             arg=CHART,
             timeout=60_000,
