@@ -24,6 +24,7 @@ from components import (
     timeline,
 )
 from components.dictionary import dictionary_rows
+from components.html_table import html_table
 
 st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", layout="wide")
 # The page's scrollbar keeps its gutter from the first paint: its arrival, once the views make the page taller than
@@ -32,6 +33,8 @@ st.html("<style>[data-testid=stMain] { scrollbar-gutter: stable; }</style>")
 
 # Files Streamlit serves at app/static/ (server.enableStaticServing): Plotly's bundle, the maps' boundaries.
 STATIC_DIR = Path(__file__).with_name("static")
+ASSETS = Path(__file__).with_name("components") / "assets"
+st.html(ASSETS / "page.css")  # focus outlines and reduced motion; style alone takes no space on the page
 
 # LOAD THE DATA ONCE ---------------------------------------------------------------------------------
 DATA = str(loader.data_dir())
@@ -221,7 +224,24 @@ st.caption(
 )
 
 
-def claims_chart(key: str, figure, claims, unnumbered, noun: str, how_to_read: str, none_selected: str) -> None:
+def table_panel(key: str, label: str, *tables) -> None:
+    """A view's data as tables a screen reader reads, in a panel closed until asked for (its state is in the URL):
+    each of `tables` is a caption and a function giving the rows the view draws, called only when open."""
+    panel = st.expander(label, key=key, bind="query-params")
+    if panel.open:
+        for caption, rows in tables:
+            frame = rows()
+            if len(tables) > 1:
+                panel.caption(caption)
+            if len(frame):
+                panel.html(html_table(frame, caption))
+            else:
+                panel.caption(f"{caption}: none in this selection.")
+
+
+def claims_chart(
+    key: str, figure, claims, unnumbered, noun: str, how_to_read: str, none_selected: str, table_key: str, table
+) -> None:
     """A chart of claims: how many the selection holds and how to read them, the chart, and the selected claims
     it cannot draw for want of a number. When the selection holds none, one sentence says so in its place. The
     notes that come and go sit in containers of their own."""
@@ -232,6 +252,7 @@ def claims_chart(key: str, figure, claims, unnumbered, noun: str, how_to_read: s
             return
         st.caption(f"{summaries.count_of(chosen, len(claims), noun)} are from the selection. {how_to_read}")
         plotly_view.show(figure, key=key, alt=summaries.claims_alt(claims, noun), static_dir=STATIC_DIR)
+        table_panel(table_key, f"Table: the {noun} in this chart", (f"The {noun} drawn in the chart", table))
         with st.container():
             if len(unnumbered):
                 st.caption(summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn"))
@@ -369,6 +390,20 @@ with maps_area:
             )
         elif links.shows(view, "almaty") and (view or has_national):
             st.markdown(summaries.no_city_map(phrase))
+    # The maps' data as tables, under both maps: beside each other, a table would have half the page's width.
+    if links.shows(view, "kazakhstan") and has_national:
+        table_panel(
+            links.NATIONAL_TABLE,
+            "Table: events and contingent legs on the map of Kazakhstan",
+            ("Events drawn on the map of Kazakhstan", partial(loader.national_event_table, DATA, selection)),
+            ("CSTO contingent legs drawn on the map of Kazakhstan", partial(loader.leg_table, DATA, selection)),
+        )
+    if links.shows(view, "almaty") and has_city:
+        table_panel(
+            links.ALMATY_TABLE,
+            "Table: events on the map of Almaty",
+            ("Events drawn on the map of Almaty", partial(loader.almaty_event_table, DATA, selection)),
+        )
 
 # CHARTS ------------------------------------------------------------------------------------------------
 with charts_area:
@@ -391,6 +426,8 @@ with charts_area:
             ),
             f"No casualty, detention or crowd figure was claimed by {summaries.selection_phrase(chosen_labels)} in "
             "these dates, so the chart is left out.",
+            links.CASUALTY_TABLE,
+            partial(loader.casualty_table, DATA, selection),
         )
 
     # Force-size claims
@@ -407,6 +444,8 @@ with charts_area:
             "media reports, triangles media figures above every official figure for the whole force.",
             f"No figure for the size of the CSTO force was given by {summaries.selection_phrase(chosen_labels)} in "
             "these dates, so the chart is left out.",
+            links.FORCE_TABLE,
+            partial(loader.force_table, DATA, selection),
         )
 
 # ONE VIEW ALONE: its source line, the way back to the whole page, and the citation -------------------------
@@ -542,9 +581,13 @@ st.markdown(
 dictionary_panel = st.expander("Data dictionary", key=links.DICTIONARY, bind="query-params")
 if dictionary_panel.open:
     dictionary_panel.caption(
-        "Every field of every table, from `datapackage.json`; `data/README.md` has the tables' descriptions."
+        # No inline code here: a caption's 60% opacity takes the theme's code colour under 4.5:1 contrast.
+        "Every field of every table, from datapackage.json; data/README.md has the tables' descriptions."
     )
     dictionary_panel.dataframe(dictionary_rows(descriptor), hide_index=True, width="stretch")
+
+# Static; shows nothing: at the page's end, where its element's gap goes unseen.
+st.html(ASSETS / "reduced_motion.html", unsafe_allow_javascript=True)
 
 # Once per process, after the first full run: see loader.freeze_long_lived_objects.
 loader.freeze_long_lived_objects()

@@ -16,6 +16,7 @@ CLASS = "static-table"
 LINK_TEXT = "open ↗"
 STYLE = f"""<style>
 .{CLASS} {{ overflow-x: auto; margin-bottom: 1rem; }}
+.{CLASS}:focus-visible {{ outline: 2px solid currentColor; outline-offset: 2px; }}
 .{CLASS} table {{ border-collapse: collapse; font-size: 0.875rem; line-height: 1.5; min-width: 40rem; }}
 .{CLASS} th, .{CLASS} td {{
   border: 1px solid color-mix(in srgb, currentColor 15%, transparent);
@@ -46,7 +47,9 @@ def cell_html(text: str, linked: bool) -> str:
 
 def html_table(frame: pd.DataFrame, label: str, link_column: str | None = None) -> str:
     """`frame` as an HTML table named `label` for screen readers; every header and cell is escaped, so data shows
-    exactly as written. The web addresses in `link_column`, if given, are links reading "open ↗"."""
+    exactly as written. The web addresses in `link_column`, if given, are links reading "open ↗". The box it scrolls
+    in (sideways, where the table is wider than the column) takes the keyboard's focus, so it scrolls with the arrow
+    keys too."""
     columns = [escape(str(name)) for name in frame.columns]
     linked = [name == link_column for name in frame.columns]
     head = "".join(f'<th scope="col">{column}</th>' for column in columns)
@@ -60,6 +63,7 @@ def html_table(frame: pd.DataFrame, label: str, link_column: str | None = None) 
         for row in frame.itertuples(index=False)
     )
     return (
-        f'{STYLE}<div class="{CLASS}"><table aria-label="{escape(label)}">'
+        f'{STYLE}<div class="{CLASS}" role="region" aria-label="{escape(label)}" tabindex="0">'
+        f'<table aria-label="{escape(label)}">'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )

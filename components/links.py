@@ -8,6 +8,9 @@ Parameters (all optional; a missing one means its default):
     day     the record as it stood at the end of one day, 1-19 January (absent: the whole record)   ?day=2022-01-09
     sources, dictionary   open the list of sources the view uses, or the data dictionary   ?sources=true
     view    one view alone, with its caption, key and source line (VIEWS)   ?view=casualties
+    national_table, almaty_table, casualty_table, force_table
+                          open a view's data as a table (the national map, the Almaty map, the two charts)
+                                                     ?casualty_table=true
 
 Streamlit binds the widgets to these parameters and silently drops values it cannot use; this
 module finds those values first, so the page can say what it ignored.
@@ -22,7 +25,10 @@ from urllib.parse import urlencode
 
 ACTOR, DATES, LATER, SEARCH, DAY = "actor", "dates", "later", "q", "day"
 SOURCES, DICTIONARY = "sources", "dictionary"
-PANELS = (SOURCES, DICTIONARY)  # closed by default; their contents are built only when open
+NATIONAL_TABLE, ALMATY_TABLE = "national_table", "almaty_table"
+CASUALTY_TABLE, FORCE_TABLE = "casualty_table", "force_table"
+# Closed by default; their contents are built only when open. In page order: a shared link lists them so.
+PANELS = (NATIONAL_TABLE, ALMATY_TABLE, CASUALTY_TABLE, FORCE_TABLE, SOURCES, DICTIONARY)
 VIEW = "view"
 # The views a link may show alone, and their titles on the page.
 VIEWS = {

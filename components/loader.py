@@ -23,6 +23,7 @@ from components import (
     maps,
     quote_table,
     summaries,
+    view_tables,
 )
 from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
 from components.filters import Selection
@@ -295,3 +296,36 @@ def view_sources(path: str, selection: Selection, view: str | None) -> pd.DataFr
     else:
         return sources_used(path, selection)
     return citations.sources_used(dataset, shown)
+
+
+# Each view's data as a table (components/view_tables.py), built only when a reader opens it.
+
+
+@per_selection
+def casualty_table(path: str, selection: Selection) -> pd.DataFrame:
+    claims = marked_casualty_claims(path, selection)
+    return view_tables.casualty_table(claims, selection, actor_names(path), citation_lookup(path))
+
+
+@per_selection
+def force_table(path: str, selection: Selection) -> pd.DataFrame:
+    claims = marked_force_claims(path, selection)
+    return view_tables.force_table(claims, selection, actor_names(path), citation_lookup(path))
+
+
+@per_selection
+def national_event_table(path: str, selection: Selection) -> pd.DataFrame:
+    return view_tables.event_table(selected_events(path, selection), national_positions(path), citation_lookup(path))
+
+
+@per_selection
+def almaty_event_table(path: str, selection: Selection) -> pd.DataFrame:
+    in_city = map_almaty.in_almaty(selected_events(path, selection), load(path).dataset)
+    return view_tables.event_table(in_city, place_positions(path), citation_lookup(path))
+
+
+@per_selection
+def leg_table(path: str, selection: Selection) -> pd.DataFrame:
+    arc_rows, _ = selected_arcs(path, selection)
+    movements = load(path).dataset["contingent_movements"]
+    return view_tables.leg_table(arc_rows, movements, place_positions(path), citation_lookup(path))

@@ -160,10 +160,17 @@ export default function ({ data, parentElement }) {
     .replace("__TEXT_COLOURED__", TEXT_COLOURED)
 )
 
+# A figure, not an image: it holds Plotly's buttons, which an image's children cannot be. It takes the keyboard's
+# focus, so a reader tabbing through the page meets each chart and hears its text alternative.
+STYLE = f"""
+.{ROOT_CLASS} {{ width: 100%; }}
+.{ROOT_CLASS}:focus-visible {{ outline: 2px solid var(--st-primary-color, #0b5394); outline-offset: 2px; }}
+"""
+
 _component = st.components.v2.component(
     COMPONENT_NAME,
-    html=f'<div class="{ROOT_CLASS}" role="img"></div>',
-    css=f".{ROOT_CLASS} {{ width: 100%; }}",
+    html=f'<div class="{ROOT_CLASS}" role="figure" tabindex="0"></div>',
+    css=STYLE,
     js=SCRIPT,
     isolate_styles=False,
 )

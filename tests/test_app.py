@@ -317,8 +317,12 @@ def test_broken_package_shows_the_report_and_no_data(mini_package: Path, monkeyp
 
 
 def preloads(app: AppTest) -> list[str]:
-    """The bodies of the page's script-only HTML elements (plotly_view.preload)."""
-    return [element.proto.body for element in app.get("html") if element.proto.unsafe_allow_javascript]
+    """The bodies of the page's script-only HTML elements that load Plotly (plotly_view.preload)."""
+    return [
+        element.proto.body
+        for element in app.get("html")
+        if element.proto.unsafe_allow_javascript and "plotlyFrom(" in element.proto.body
+    ]
 
 
 def test_the_filters_start_loading_plotlys_bundle_with_the_charts_loader() -> None:

@@ -194,8 +194,21 @@ def browser(chromium_path: str):
 class Session:
     """A fresh browser context on the dashboard, with the console errors it logged."""
 
-    def __init__(self, browser, base: str, viewport: dict, user_agent: str | None = None, color_scheme: str = "light"):
-        options = {"viewport": viewport, "accept_downloads": True, "color_scheme": color_scheme}
+    def __init__(
+        self,
+        browser,
+        base: str,
+        viewport: dict,
+        user_agent: str | None = None,
+        color_scheme: str = "light",
+        reduced_motion: str = "no-preference",
+    ):
+        options = {
+            "viewport": viewport,
+            "accept_downloads": True,
+            "color_scheme": color_scheme,
+            "reduced_motion": reduced_motion,
+        }
         if user_agent:
             options["user_agent"] = user_agent
         self.context = browser.new_context(**options)
@@ -222,15 +235,17 @@ class Session:
                 const grids = [...document.querySelectorAll('[data-testid=stDataFrame]')]
                     .filter(g => g.checkVisibility() && g.getBoundingClientRect().height > 0);
                 // Both charts, unless the selection has no figure for one ("... so the chart is left out") or the
-                // link shows a single view.
+                // link shows a single view (?view=), which has only that view's section.
                 const leftOut = (document.body.innerText.match(/so the chart is left out/g) || []).length;
                 const single = new URL(location.href).searchParams.has('view');
+                const shows = (heading) => document.getElementById(heading) !== null;
                 return frames.every(f => f.querySelector('canvas'))
                     && (single || charts.length + leftOut >= 2)
                     && charts.every(c => c.querySelector('.main-svg .scatterlayer .trace'))
                     && grids.every(g => g.querySelector('[role=gridcell]'))
-                    // the quote table (on a phone, its blocks), unless no quote matches
-                    && (grids.length > 0 || document.querySelector('[data-testid=stMain] table[aria-label$=" quotes"]')
+                    // the quote table (on a phone, an HTML table of blocks), unless no quote matches
+                    && (grids.length > 0 || !shows('what-they-said')
+                        || document.querySelector('table[aria-label^="Table of"][aria-label$=" quotes"]') !== null
                         || document.body.innerText.includes('No quotes match this selection.'));
             }""",
             arg=CHART,
@@ -294,9 +309,13 @@ def open_session(request: pytest.FixtureRequest, browser, server: str, server_lo
     sessions: list[Session] = []
 
     def start(
-        viewport: dict = DESKTOP, user_agent: str | None = None, base: str | None = None, color_scheme: str = "light"
+        viewport: dict = DESKTOP,
+        user_agent: str | None = None,
+        base: str | None = None,
+        color_scheme: str = "light",
+        reduced_motion: str = "no-preference",
     ) -> Session:
-        session = Session(browser, base or server, viewport, user_agent, color_scheme)
+        session = Session(browser, base or server, viewport, user_agent, color_scheme, reduced_motion)
         sessions.append(session)
         return session
 
