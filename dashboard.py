@@ -251,7 +251,7 @@ def claims_chart(
             st.markdown(none_selected)
             return
         st.caption(f"{summaries.count_of(chosen, len(claims), noun)} are from the selection. {how_to_read}")
-        plotly_view.show(figure, key=key, alt=summaries.claims_alt(claims, noun), static_dir=STATIC_DIR)
+        plotly_view.show(figure, key=key, alt=summaries.claims_alt(claims, noun, figure), static_dir=STATIC_DIR)
         table_panel(table_key, f"Table: the {noun} in this chart", (f"The {noun} drawn in the chart", table))
         with st.container():
             if len(unnumbered):
@@ -417,13 +417,7 @@ with charts_area:
             casualty_claims,
             casualty_chart.claims_without_numbers(casualty_claims),
             "casualty, detention and crowd figures",
-            "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it "
-            "revised, a dotted one a repeat to what it repeats. Ranges are drawn as vertical bars."
-            + (
-                " Reports after 19 January sit past the shaded break, on a compressed time scale."
-                if include_later and not day
-                else ""
-            ),
+            casualty_chart.HOW_TO_READ + (casualty_chart.LATER_NOTE if include_later and not day else ""),
             f"No casualty, detention or crowd figure was claimed by {summaries.selection_phrase(chosen_labels)} in "
             "these dates, so the chart is left out.",
             links.CASUALTY_TABLE,
@@ -440,8 +434,7 @@ with charts_area:
             force_claims,
             force_chart.claims_without_numbers(force_claims),
             "force-size claims",
-            "Each point is one claim at the date it was made public: filled markers are official figures, open ones "
-            "media reports, triangles media figures above every official figure for the whole force.",
+            force_chart.HOW_TO_READ,
             f"No figure for the size of the CSTO force was given by {summaries.selection_phrase(chosen_labels)} in "
             "these dates, so the chart is left out.",
             links.FORCE_TABLE,

@@ -248,13 +248,7 @@ def sections(data: str, selection: Selection) -> list[str]:
             casualty_claims,
             casualty_chart.claims_without_numbers(casualty_claims),
             "casualty, detention and crowd figures",
-            "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one "
-            "it revised. Ranges are drawn as vertical bars."
-            + (
-                " Reports after 19 January sit past the shaded break, on a compressed time scale."
-                if selection.include_later
-                else ""
-            ),
+            casualty_chart.HOW_TO_READ + (casualty_chart.LATER_NOTE if selection.include_later else ""),
         ),
         (
             "forces",
@@ -262,15 +256,14 @@ def sections(data: str, selection: Selection) -> list[str]:
             force_claims,
             force_chart.claims_without_numbers(force_claims),
             "force-size claims",
-            "Filled markers are official figures, open ones media reports; triangles are media figures far from "
-            "every official one.",
+            force_chart.HOW_TO_READ,
         ),
     ]
     for name, figure, claims, unnumbered, noun, how_to_read in charts:
         body += [
             f'<section id="{name}"><h2>{escape(links.VIEWS[name])}</h2>',
             paragraph(claims_caption(claims, noun, how_to_read), "caption"),
-            chart_element(name, summaries.claims_alt(claims, noun), figure),
+            chart_element(name, summaries.claims_alt(claims, noun, figure), figure),
         ]
         if len(unnumbered):
             without = summaries.unnumbered(unnumbered, actor_names, "Claims without a number, not drawn")

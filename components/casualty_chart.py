@@ -47,6 +47,12 @@ SPEC = claims_grid.GridSpec(
     partial_key="Small: partial count (a city, hospitals only…)",
 )
 NATIONAL = "national"
+# How to read the chart, under its heading (the page and the archival edition).
+HOW_TO_READ = (
+    "Each point is one claim at the date it was made public; a grey line joins a claim to the earlier one it revised, "
+    "a dotted one a repeat to what it repeats. Ranges are drawn as vertical bars."
+)
+LATER_NOTE = " Reports after 19 January sit past the shaded break, on a compressed time scale."
 # How a partial count is named in its hover and table row: what it leaves out is the point.
 SCOPE_PHRASES = {
     "region": "{place} only",

@@ -31,6 +31,11 @@ PHASE_LABELS = {
     "standing": "standing force",
 }
 STANDING = "standing"
+# How to read the chart, under its heading (the page and the archival edition).
+HOW_TO_READ = (
+    "Each point is one claim at the date it was made public: filled markers are official figures, open ones media "
+    "reports, triangles media figures above every official figure for the whole force."
+)
 
 
 def phase_labels(claims: list[dict], timeline: Timeline) -> list[dict]:

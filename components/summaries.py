@@ -36,10 +36,14 @@ def map_alt(points: pd.DataFrame, arcs: pd.DataFrame | None, place: str) -> str:
     return text + "."
 
 
-def claims_alt(claims: pd.DataFrame, what: str) -> str:
-    selected = claims[claims["selected"]]
+def claims_alt(claims: pd.DataFrame, what: str, figure: dict) -> str:
+    """The chart's text alternative: how many claims it draws (those with a number, in the dates shown) and how many
+    of them are the selection's."""
+    drawn = {point for trace in figure["data"] for point in trace.get("customdata") or []}
+    id_column = "report_id" if "report_id" in claims else "claim_id"
+    selected = claims[claims["selected"] & claims[id_column].isin(drawn)]
     return (
-        f"Chart of {len(claims)} {what}, {len(selected)} of them from the selected claimants, "
+        f"Chart of {len(drawn)} {what}, {len(selected)} of them from the selected claimants, "
         "each placed at the date it was made public and marked by who made it."
     )
 
