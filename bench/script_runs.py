@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard.py"
-FILTER = ("actor", "United States")  # the filtered case: one actor group, as ?actor=United+States
+FILTER = ("actor", "Kazakh government")  # the filtered case: a group with every view, ?actor=Kazakh+government
 
 
 def new_app(filtered: bool):
