@@ -21,7 +21,8 @@ import streamlit as st
 from components import static_files
 from components.charts import TEXT_COLOURED
 
-CONFIG = {"displaylogo": False}
+# No toolbar: on a phone it covered the charts' labels; the figures are in each chart's table and the downloads.
+CONFIG = {"displaylogo": False, "displayModeBar": False}
 ROOT_CLASS = "plotly-view"
 COMPONENT_NAME = "kz_plotly_view"
 ELEMENT_TYPE = "bidi_component"  # how Streamlit's element tree names a mounted component

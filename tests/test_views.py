@@ -585,7 +585,7 @@ def test_chart_data_carries_the_figure_alt_text_and_bundle(dataset: Dataset, pre
         assert json.loads(json.dumps(data, allow_nan=False))["figure"] == figure
         assert go.Figure(figure).to_dict()["data"], "Plotly's schema accepts the spec"
         assert data["alt"] == "Chart of claims" and data["bundle"] == "app/static/plotly.min.js"
-        assert data["config"]["displaylogo"] is False
+        assert data["config"]["displaylogo"] is False and data["config"]["displayModeBar"] is False
 
 
 def test_on_a_phone_every_quote_is_a_block_with_its_words_in_full(dataset: Dataset) -> None:
