@@ -96,16 +96,8 @@ def caveats(claim: pd.Series, by_id: pd.DataFrame, actor_names: dict[str, str]) 
     """The lines a hover opens with when a claim is not a national count, or not a new one."""
     lines = [f"Partial count: {claim['coverage']}. Not a national total."] if claim["partial"] else []
     if pd.notna(claim["repeats_report_id"]):
-        lines.append(repeat_line(by_id.loc[claim["repeats_report_id"]], actor_names))
+        lines.append(claims_grid.repeat_line(by_id.loc[claim["repeats_report_id"]], actor_names))
     return lines
-
-
-def repeat_line(repeated: pd.Series, actor_names: dict[str, str]) -> str:
-    """The hover's first line for a repeat: what it repeats and, for a withdrawn figure, that it was withdrawn."""
-    who = actor_names[repeated["claimant_actor_id"]]
-    if repeated["status"] == "official_retracted":
-        return f"Repeats the figure {who} withdrawn on {repeated['date']:%-d %B %Y}: not new evidence."
-    return f"Repeats the figure {who} gave on {repeated['date']:%-d %B %Y}: not a new count."
 
 
 def casualty_figure(

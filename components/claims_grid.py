@@ -45,6 +45,14 @@ class GridSpec:
     lead_notes: Callable[[list[dict], Timeline], list[dict]] = field(default=lambda claims, timeline: [])
 
 
+def repeat_line(repeated: pd.Series, actor_names: dict[str, str]) -> str:
+    """The hover's first line for a repeat: what it repeats and, for a withdrawn figure, that it was withdrawn."""
+    who = actor_names[repeated["claimant_actor_id"]]
+    if repeated["status"] == "official_retracted":
+        return f"Repeats the figure {who} withdrawn on {repeated['date']:%-d %B %Y}: not new evidence."
+    return f"Repeats the figure {who} gave on {repeated['date']:%-d %B %Y}: not a new count."
+
+
 def with_links(claims: pd.DataFrame, revises: str, repeats: str | None) -> pd.DataFrame:
     """The claims with the day and value of the claim each revises and of the claim each repeats (the ends of the
     lines drawn between them), from the named id columns; `figure_id` identifies every claim."""

@@ -104,9 +104,7 @@ def caveats(claim: pd.Series, by_id: pd.DataFrame, actor_names: dict[str, str]) 
     """The lines a hover opens with for a figure of another force, or a repeat of an earlier figure."""
     lines = ["Another force: the CSTO's standing peacekeeping force, not the force sent."] if claim["partial"] else []
     if pd.notna(claim["repeats"]):
-        repeated = by_id.loc[claim["repeats"]]
-        who = actor_names[repeated["claimant_actor_id"]]
-        lines.append(f"Repeats the figure {who} gave on {repeated['date']:%-d %B %Y}: not a new count.")
+        lines.append(claims_grid.repeat_line(by_id.loc[claim["repeats"]], actor_names))
     return lines
 
 

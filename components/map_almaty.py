@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pydeck as pdk
 
 from components import map_labels, maps
 from components.dataset import Dataset
@@ -120,16 +119,7 @@ def label_layers(
     dataset: Dataset, sites: pd.DataFrame, all_points: pd.DataFrame
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Every site's dot (under the selection's circles) and the labels (over them), serialized."""
-    dots = pdk.Layer(
-        "ScatterplotLayer",
-        id="sites",
-        data=sites[["longitude", "latitude"]].to_dict("records"),
-        get_position=["longitude", "latitude"],
-        get_radius=SITE_RADIUS,
-        radius_units=maps.PIXELS,
-        get_fill_color=[140, 140, 150, 220],
-        pickable=False,
-    )
+    dots = maps.dot_layer("sites", sites, SITE_RADIUS)
     names = map_labels.text_layer("site-names", placed_labels(dataset, sites, all_points), LABEL_COLOURS)
     return maps.serialized([dots]), maps.serialized([names])
 

@@ -204,16 +204,7 @@ def label_layers(
     """The marked places' dots (drawn under the selection's circles, so a place with no event selected still
     shows where its label points) and the labels (drawn over everything, clear of the `legs` where they can
     be), serialized."""
-    dots = pdk.Layer(
-        "ScatterplotLayer",
-        id="places",
-        data=marked[["longitude", "latitude"]].to_dict("records"),
-        get_position=["longitude", "latitude"],
-        get_radius=ENDPOINT_RADIUS,
-        radius_units=maps.PIXELS,
-        get_fill_color=[140, 140, 150, 220],
-        pickable=False,
-    )
+    dots = maps.dot_layer("places", marked, ENDPOINT_RADIUS)
     labels = map_labels.text_layer("place-names", placed_labels(dataset, marked, narrow, legs), LABEL_COLOURS)
     return maps.serialized([dots]), maps.serialized([labels])
 

@@ -303,6 +303,20 @@ def point_radius(deaths_known: float | None, base_radius: float) -> float:
     return base_radius if deaths_known is None or pd.isna(deaths_known) else base_radius + 2.5 * deaths_known**0.5
 
 
+def dot_layer(layer_id: str, places: pd.DataFrame, radius: float) -> pdk.Layer:
+    """Small grey dots at places that are marked but not picked: where a label points when no event is there."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id=layer_id,
+        data=places[["longitude", "latitude"]].to_dict("records"),
+        get_position=["longitude", "latitude"],
+        get_radius=radius,
+        radius_units=PIXELS,
+        get_fill_color=[140, 140, 150, 220],
+        pickable=False,
+    )
+
+
 def events_by_place(
     events: pd.DataFrame, positions: pd.DataFrame, citation_lookup: dict[str, str], day: date | None = None
 ) -> pd.DataFrame:
