@@ -14,6 +14,7 @@ from components import (
     filters,
     force_chart,
     headline,
+    layout,
     legend,
     links,
     loader,
@@ -27,14 +28,12 @@ from components.dictionary import dictionary_rows
 from components.html_table import html_table
 
 st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", layout="wide")
-# The page's scrollbar keeps its gutter from the first paint: its arrival, once the views make the page taller than
-# the window, would otherwise move the whole page sideways (a static style, no data in it).
-st.html("<style>[data-testid=stMain] { scrollbar-gutter: stable; }</style>")
 
 # Files Streamlit serves at app/static/ (server.enableStaticServing): Plotly's bundle, the maps' boundaries.
 STATIC_DIR = Path(__file__).with_name("static")
 ASSETS = Path(__file__).with_name("components") / "assets"
 st.html(ASSETS / "page.css")  # focus outlines and reduced motion; style alone takes no space on the page
+layout.hold_for_layout(st.session_state)  # a session's first run: the wide layout is drawn before any view
 
 # LOAD THE DATA ONCE ---------------------------------------------------------------------------------
 DATA = str(loader.data_dir())
@@ -102,7 +101,7 @@ def day_player() -> None:
 actor_names = loader.actor_names(DATA)
 if view is None:
     day_column, play_column = st.columns([5, 1], vertical_alignment="bottom")
-    day = day_column.select_slider(
+    day = day_column.container(height=layout.DAY_CONTROL_HEIGHT, border=False, key=layout.DAY_CONTROL_KEY).select_slider(
         "Show the record as it stood at the end of a day",
         options=[None, *timeline.days(first_day, last_day)],
         format_func=timeline.label,
@@ -123,13 +122,20 @@ if view is None:
     # HEADLINE FIGURES -----------------------------------------------------------------------------------
     st.markdown(f"**{timeline.heading(day)}**")
     for column, today, yesterday in zip(
-        st.columns(3),
+        st.container(key=layout.HEADLINE_FIGURES_KEY).columns(3),
         loader.headlines(DATA, day),
         loader.headlines(DATA, headline.day_before(day, first_day)) if day else [None] * 3,
         strict=True,
     ):
         with column:
-            st.metric(today.label, today.value, delta=headline.change(today, yesterday), delta_color="off", border=True)
+            st.metric(
+                today.label,
+                today.value,
+                delta=headline.change(today, yesterday),
+                delta_color="off",
+                border=True,
+                height=layout.HEADLINE_FIGURE_HEIGHT,
+            )
             st.caption(" ".join(filter(None, [today.context, today.attribution])))
 
     # WHAT IS KNOWN, AND WHAT IS NOT ---------------------------------------------------------------------
