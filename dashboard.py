@@ -101,7 +101,9 @@ def day_player() -> None:
 actor_names = loader.actor_names(DATA)
 if view is None:
     day_column, play_column = st.columns([5, 1], vertical_alignment="bottom")
-    day = day_column.container(height=layout.DAY_CONTROL_HEIGHT, border=False, key=layout.DAY_CONTROL_KEY).select_slider(
+    day = day_column.container(
+        height=layout.DAY_CONTROL_HEIGHT, border=False, key=layout.DAY_CONTROL_KEY
+    ).select_slider(
         "Show the record as it stood at the end of a day",
         options=[None, *timeline.days(first_day, last_day)],
         format_func=timeline.label,
@@ -567,8 +569,14 @@ if sources_panel.open:
             "rows_citing": "Rows citing",
         },
     )
-st.subheader("Corrections and departures from sources")
-st.html(loader.corrections(DATA))
+# The log is long (a row for each departure from a source, with its reasons): closed until asked for, its count shown.
+corrections_panel = st.expander(
+    f"Corrections and departures from sources ({len(dataset['corrections'])})",
+    key=links.CORRECTIONS,
+    bind="query-params",
+)
+if corrections_panel.open:
+    corrections_panel.html(loader.corrections(DATA))
 st.subheader("Licences and credits")
 st.markdown(
     "\n".join(

@@ -6,7 +6,9 @@ Parameters (all optional; a missing one means its default):
     later   include figures and reports made public after the window (`true` by default)   ?later=false
     q       quote search text                        ?q=terrorists
     day     the record as it stood at the end of one day, 1-19 January (absent: the whole record)   ?day=2022-01-09
-    sources, dictionary   open the list of sources the view uses, or the data dictionary   ?sources=true
+    sources, corrections, dictionary
+                          open the list of sources the view uses, the corrections log, or the data dictionary
+                                                     ?corrections=true
     view    one view alone, with its caption, key and source line (VIEWS)   ?view=casualties
     national_table, almaty_table, casualty_table, force_table
                           open a view's data as a table (the national map, the Almaty map, the two charts)
@@ -24,11 +26,11 @@ from datetime import date
 from urllib.parse import urlencode
 
 ACTOR, DATES, LATER, SEARCH, DAY = "actor", "dates", "later", "q", "day"
-SOURCES, DICTIONARY = "sources", "dictionary"
+SOURCES, CORRECTIONS, DICTIONARY = "sources", "corrections", "dictionary"
 NATIONAL_TABLE, ALMATY_TABLE = "national_table", "almaty_table"
 CASUALTY_TABLE, FORCE_TABLE = "casualty_table", "force_table"
 # Closed by default; their contents are built only when open. In page order: a shared link lists them so.
-PANELS = (NATIONAL_TABLE, ALMATY_TABLE, CASUALTY_TABLE, FORCE_TABLE, SOURCES, DICTIONARY)
+PANELS = (NATIONAL_TABLE, ALMATY_TABLE, CASUALTY_TABLE, FORCE_TABLE, SOURCES, CORRECTIONS, DICTIONARY)
 VIEW = "view"
 # The views a link may show alone, and their titles on the page.
 VIEWS = {

@@ -160,11 +160,15 @@ def test_closed_panels_send_nothing_and_a_link_opens_them(dataset: Dataset) -> N
     sources_label = next(label for label in labels if label.startswith("Sources used by this view"))
     assert "Data dictionary" in labels
     assert [len(frame.value) for frame in closed.dataframe] == [len(quotes_shown(dataset))], "only the quote grid"
-    (corrections,) = (table_rows(block.proto.body) for block in closed.get("html") if "<table" in block.proto.body)
+    assert not [block for block in closed.get("html") if "<table" in block.proto.body], "the corrections log is closed"
+    assert f"Corrections and departures from sources ({len(dataset['corrections'])})" in labels
+
+    opened = run_app(
+        {"sources": "true", "corrections": "true", "dictionary": "true", "actor": group_label(dataset, "us")}
+    )
+    (corrections,) = (table_rows(block.proto.body) for block in opened.get("html") if "<table" in block.proto.body)
     assert [row["Correction"].split()[0] for row in corrections] == list(dataset["corrections"]["correction_id"])
     assert all(row["Sources"] for row in corrections), "every correction names its sources"
-
-    opened = run_app({"sources": "true", "dictionary": "true", "actor": group_label(dataset, "us")})
     assert not opened.warning
     quotes, sources, dictionary = (frame.value for frame in opened.dataframe)
     assert f"({len(sources)})" in next(e.label for e in opened.expander if e.label.startswith("Sources used"))
@@ -175,7 +179,7 @@ def test_closed_panels_send_nothing_and_a_link_opens_them(dataset: Dataset) -> N
     fields = sum(len(resource["schema"]["fields"]) for resource in dataset.descriptor["resources"])
     assert len(dictionary) == fields
     share = next(field.value for field in opened.text_input if field.label == "Link to this view")
-    assert "sources=true" in share and "dictionary=true" in share
+    assert "sources=true" in share and "corrections=true" in share and "dictionary=true" in share
 
 
 def view_positions(app: AppTest) -> dict[tuple[int, ...], str]:

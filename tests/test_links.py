@@ -41,7 +41,7 @@ values = st.one_of(
 keys = st.one_of(
     st.sampled_from(
         [
-            *("actor", "dates", "later", "q", "day", "view", "sources", "dictionary"),
+            *("actor", "dates", "later", "q", "day", "view", "sources", "corrections", "dictionary"),
             *("embed", "embed_options", "utm_source"),
         ]
     ),

@@ -37,7 +37,9 @@ class State:
 STATES = {
     "default page": State(),
     "filtered link": State("actor=Other+CSTO+governments&dates=2022-01-04&dates=2022-01-12&later=false&q=troops"),
-    "sources and data dictionary open": State(f"{links.SOURCES}=true&{links.DICTIONARY}=true"),
+    "sources, corrections and data dictionary open": State(
+        f"{links.SOURCES}=true&{links.CORRECTIONS}=true&{links.DICTIONARY}=true"
+    ),
     "every view's table open": State(TABLES),
     "dark theme, every panel open": State(EVERY_PANEL, color_scheme="dark"),
     "phone at 375 px, every view's table open": State(TABLES, PHONE, PHONE_AGENT),

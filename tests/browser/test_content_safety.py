@@ -67,9 +67,10 @@ def test_hostile_data_and_link_stay_inert(open_session, poisoned_server: str) ->
             and outbound.append(request.url)
         ),
     )
-    session.open(f"q={quote(SCRIPT)}&actor={quote(IMAGE)}")
+    session.open(f"q={quote(SCRIPT)}&actor={quote(IMAGE)}&corrections=true")  # the corrections log open too
 
     assert page.locator("[data-testid=stAlertContentWarning]").count() == 1, "the link's actor is ignored"
+    assert page.locator("table[aria-label^=Corrections] td", has_text="window.__pwned").count() > 0, "shown as text"
     session.read_first_quote()
     # Reading a quote in full goes through Markdown: the payload must come out as text.
     visible_text = page.locator("[data-testid=stMain]").inner_text()

@@ -27,14 +27,15 @@ const topViews = () => ({'__DAY__': heightOf('__DAY__'), '__FIGURES__': heightOf
 // What follows each view: from the frame it shows in, anything that moves the view's height moves it too.
 const followerShown = {
   '__DAY__': () => heightOf('__FIGURES__') > 0,
-  '__FIGURES__': () => document.body.innerText.includes('What is known, and what is not'),
+  '__FIGURES__': () => document.body.textContent.includes('What is known, and what is not'),
 };
 const titleShown = () => [...document.querySelectorAll('h1')].some((el) => el.textContent.includes('Kazakhstan'));
 // Each view's height in the first frame in which what follows it shows.
 const watch = () => {
   if (titleShown()) {
     const first = (window.__layout.firstHeights ??= {});
-    for (const key of Object.keys(followerShown)) if (first[key] == null && followerShown[key]()) first[key] = heightOf(key);
+    for (const key of Object.keys(followerShown))
+      if (first[key] == null && followerShown[key]()) first[key] = heightOf(key);
   }
   requestAnimationFrame(watch);
 };
