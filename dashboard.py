@@ -161,7 +161,7 @@ if view is None:
 # In the page, not a sidebar: a phone folds a sidebar away behind an unlabelled button, and a sidebar that opens after
 # the first paint pushes the whole page sideways.
 contents = loader.group_contents(DATA)
-with st.container(border=True) if view is None else st.sidebar:
+with st.container(border=True, key="page-filters") if view is None else st.sidebar:
     st.markdown("**Filter the page**")
     actor_column, dates_column = st.columns([3, 2])
     chosen_labels = actor_column.multiselect(
@@ -300,7 +300,7 @@ with quotes_area:
             key=quote_table.table_key(st.session_state, tuple(rows["quote_id"])),
             hide_index=True,
             width="stretch",
-            height=420,
+            height=quote_table.grid_height(len(rows)),
             on_select="rerun",
             selection_mode="single-row",
             alt=f"Table of {len(rows)} quotes with date, speaker, quote, actor group, role and source.",

@@ -84,6 +84,15 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns={"speaker_role": "role", "form": "quoted as"}).reset_index(drop=True)
 
 
+# The data grid's measures: a row and the header are 35 px, plus its frame; past the tallest, the grid scrolls.
+ROW_PX, FRAME_PX, TALLEST_PX = 35, 3, 420
+
+
+def grid_height(rows: int) -> int:
+    """The quote grid's height: its rows and no empty ones below them, up to the tallest, where it scrolls."""
+    return min(TALLEST_PX, ROW_PX * (rows + 1) + FRAME_PX)
+
+
 def for_phones(rows: pd.DataFrame) -> pd.DataFrame:
     """The table's rows as a phone reads them, a block per quote: when, who, the words in full, how it was
     translated and the source (a grid of narrow cells would show a few characters of each quote)."""

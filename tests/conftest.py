@@ -35,6 +35,11 @@ def quotes_shown(dataset):
     return quotes[quotes["variant_of_quote_id"].isna()]
 
 
+def group_label(dataset, group_id: str) -> str:
+    """An actor group's label, as the page's filter and its links name it."""
+    return dataset["actor_groups"].set_index("group_id").loc[group_id, "label"]
+
+
 def run_validate(package: Path | str) -> subprocess.CompletedProcess:
     """`python -m components.dataset validate PACKAGE`, as an operator runs it, from the repository root."""
     return subprocess.run(

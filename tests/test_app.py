@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from components import cite, links, map_kazakhstan, plotly_view
 from components.dataset import Dataset
 from components.loader import DATA_DIR_VARIABLE
-from tests.conftest import ROOT, quotes_shown, run_validate
+from tests.conftest import ROOT, group_label, quotes_shown, run_validate
 from tests.test_validation import CASES
 
 APP = str(ROOT / "dashboard.py")
@@ -86,11 +86,6 @@ class TableCells(HTMLParser):
 def table_rows(table: str) -> list[dict[str, str]]:
     header, *rows = TableCells(table).rows
     return [dict(zip(header, row, strict=True)) for row in rows]
-
-
-def group_label(dataset: Dataset, group_id: str) -> str:
-    groups = dataset["actor_groups"].set_index("group_id")
-    return groups.loc[group_id, "label"]
 
 
 def test_default_page_draws_every_view(dataset: Dataset) -> None:

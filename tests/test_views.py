@@ -633,3 +633,10 @@ def test_with_a_day_its_events_stand_out_on_the_maps_and_earlier_ones_recede(dat
         strong = point["colour"][3] > maps.RECEDED_ALPHA
         assert strong == ((point["longitude"], point["latitude"]) in today), point["name"]
     assert {point["colour"][3] for _, point in points.iterrows()} == {220, maps.RECEDED_ALPHA}
+
+
+def test_the_quote_grid_holds_its_rows_without_empty_ones_up_to_its_tallest() -> None:
+    heights = [quote_table.grid_height(rows) for rows in range(1, 40)]
+    assert heights == sorted(heights) and max(heights) == quote_table.TALLEST_PX
+    assert quote_table.grid_height(8) == 9 * quote_table.ROW_PX + quote_table.FRAME_PX < quote_table.TALLEST_PX
+    assert quote_table.grid_height(103) == quote_table.TALLEST_PX

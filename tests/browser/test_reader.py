@@ -6,13 +6,14 @@ import csv
 import math
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote_plus, urlparse
 
 from components import filters, map_kazakhstan, plotly_view, quote_table
 from components.citations import citations
 from components.dataset import Dataset
 from components.maps import place_positions
 from tests.browser.conftest import CHART, DESKTOP, PHONE, open_actor_menu
+from tests.conftest import group_label
 
 PHONE_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"
@@ -270,6 +271,25 @@ def test_phone_width_has_no_sideways_overflow_and_reachable_filters(open_session
     assert page.locator("[data-testid=stSidebar]").count() == 0
     box = page.locator("[data-testid=stMain] [data-testid=stMultiSelect]").first.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_on_a_phone_every_chosen_group_and_the_switch_label_read_in_full(open_session, dataset: Dataset) -> None:
+    session = open_session(PHONE, PHONE_AGENT)
+    chosen = [group_label(dataset, group) for group in ("kz-officials", "rights", "opposition")]
+    session.open("&".join(f"actor={quote_plus(label)}" for label in chosen))
+    page = session.page
+    tags = page.locator("[data-testid=stMultiSelectTagsContainer] span[title]")
+    assert sorted(tags.all_inner_texts()) == sorted(chosen)
+    box = page.locator("[data-testid=stMultiSelectTagsContainer]").bounding_box()
+    for tag in tags.all():
+        # Not cut short with an ellipsis, and not scrolled out of the box's sight.
+        assert tag.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1"), tag.inner_text()
+        shown = tag.bounding_box()
+        assert box["x"] <= shown["x"] and shown["x"] + shown["width"] <= box["x"] + box["width"] + 1
+        assert box["y"] <= shown["y"] and shown["y"] + shown["height"] <= box["y"] + box["height"] + 1
+    switch = page.locator("[data-testid=stCheckbox] .stMarkdownEllipsis").first
+    assert "after 19 January" in switch.inner_text()
+    assert switch.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1"), "the switch's label reads in full"
 
 
 def pixel(longitude: float, latitude: float, view: dict, width: float, height: float) -> tuple[float, float]:
