@@ -418,7 +418,7 @@ def line_key(line: dict) -> list[dict]:
             "x": [None],
             "y": [None],
             "mode": "lines",
-            "name": line["name"] or "Official figure",
+            "name": line["name"] or "Official figure as it stood, day by day",  # not the marks' "Official figure"
             "legendgroup": "status",
             "line": {"color": line["line"]["color"], "width": line["line"]["width"]},
             "meta": charts.TEXT_COLOURED,

@@ -640,3 +640,10 @@ def test_the_quote_grid_holds_its_rows_without_empty_ones_up_to_its_tallest() ->
     assert heights == sorted(heights) and max(heights) == quote_table.TALLEST_PX
     assert quote_table.grid_height(8) == 9 * quote_table.ROW_PX + quote_table.FRAME_PX < quote_table.TALLEST_PX
     assert quote_table.grid_height(103) == quote_table.TALLEST_PX
+
+
+def test_each_entry_in_a_charts_key_names_a_different_mark(dataset: Dataset, prepared, names, lookup) -> None:
+    forces = force_chart.force_figure(force_chart.prepare(dataset, names, lookup), ALL, filters.group_labels(dataset))
+    for figure in (casualty(dataset, prepared, ALL), go.Figure(forces)):
+        names = [trace.name for trace in figure.data if trace.showlegend is not False and trace.name]
+        assert len(names) == len(set(names)) >= 4, names
