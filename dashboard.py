@@ -7,25 +7,21 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import (
+from components.data import filters
+from components.data.dictionary import dictionary_rows
+from components.page import cite, downloads, layout, links, loader
+from components.page.html_table import html_table
+from components.views import (
     casualty_chart,
-    cite,
-    downloads,
-    filters,
     force_chart,
     headline,
-    layout,
     legend,
-    links,
-    loader,
     map_kazakhstan,
     plotly_view,
     quote_table,
     summaries,
     timeline,
 )
-from components.dictionary import dictionary_rows
-from components.html_table import html_table
 
 st.set_page_config(page_title="Kazakhstan, January 2022", page_icon="🗺️", layout="wide")
 

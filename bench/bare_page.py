@@ -1,7 +1,7 @@
 """The benchmark's floor: the dashboard's component kinds holding a few rows of trivial data.
 
 Two pydeck maps (boundary, arc and point layers, no basemap), two Plotly scatter charts drawn as the
-dashboard draws them (components/plotly_view.py, its bundle preloaded), a data grid and the sidebar filters
+dashboard draws them (components/views/plotly_view.py, its bundle preloaded), a data grid and the sidebar filters
 bound to the URL, laid out as the dashboard lays them out; the group filter changes every view. Whatever the
 dashboard costs beyond this page is what the project's own code adds.
 """
@@ -13,7 +13,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from components import plotly_view
+from components.views import plotly_view
 
 st.set_page_config(page_title="Bare page", layout="wide")
 STATIC_DIR = Path(__file__).with_name("static")

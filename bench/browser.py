@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlparse
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.servers import LOGS
-from components import plotly_view
+from components.views import plotly_view
 from tests.browser.conftest import CHART, DESKTOP, READY, Session, open_actor_menu
 
 PROBE = """

@@ -41,9 +41,9 @@ def group_label(dataset, group_id: str) -> str:
 
 
 def run_validate(package: Path | str) -> subprocess.CompletedProcess:
-    """`python -m components.dataset validate PACKAGE`, as an operator runs it, from the repository root."""
+    """`python -m components.data.dataset validate PACKAGE`, as an operator runs it, from the repository root."""
     return subprocess.run(
-        [sys.executable, "-m", "components.dataset", "validate", str(package)],
+        [sys.executable, "-m", "components.data.dataset", "validate", str(package)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -58,6 +58,6 @@ def mini_package(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def dataset():
-    from components.dataset import load_dataset
+    from components.data.dataset import load_dataset
 
     return load_dataset(DATA_DIR)

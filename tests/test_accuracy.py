@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from frictionless import validate
 
-from components import casualty_chart, filters, quote_table
-from components.dataset import Dataset
+from components.data import filters
+from components.data.dataset import Dataset
+from components.views import casualty_chart, quote_table
 from tests.conftest import DATA_DIR, ROOT
 
 # The seed article as the project received it, when the research folder sits beside the repository.
@@ -263,7 +264,7 @@ def test_corrections_are_written_for_readers_and_name_real_rows(dataset: Dataset
 
 @pytest.fixture(scope="module")
 def prepared(dataset: Dataset) -> pd.DataFrame:
-    from components.citations import citations
+    from components.data.citations import citations
 
     names = dataset["actors"].set_index("actor_id")["name"].to_dict()
     return casualty_chart.prepare(dataset, names, citations(dataset))

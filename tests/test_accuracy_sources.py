@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 
-from components.rules import NO_INDEPENDENT_REPORT, STATE_ONLY
+from components.data.rules import NO_INDEPENDENT_REPORT, STATE_ONLY
 
 # Feeds, tag, category, search and random-post pages are lists of items, not the article a row cites.
 LISTING_URL = re.compile(

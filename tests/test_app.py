@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import cite, links, map_kazakhstan, plotly_view
-from components.dataset import Dataset
-from components.loader import DATA_DIR_VARIABLE
+from components.data.dataset import Dataset
+from components.page import cite, links
+from components.page.loader import DATA_DIR_VARIABLE
+from components.views import map_kazakhstan, plotly_view
 from tests.conftest import ROOT, group_label, quotes_shown, run_validate
 from tests.test_validation import CASES
 

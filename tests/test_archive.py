@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components import archive
-from components.dataset import Dataset
-from components.html_table import html_table
+from components.data.dataset import Dataset
+from components.page import archive
+from components.page.html_table import html_table
 from tests.conftest import ROOT, make_mini_package, quotes_shown
 
 BUILT = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from components import plotly_view
+from components.views import plotly_view
 from tests.conftest import ROOT
 
 

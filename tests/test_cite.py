@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from components import cite, links
-from components.dataset import Dataset
-from components.loader import DATA_DIR_VARIABLE
+from components.data.dataset import Dataset
+from components.page import cite, links
+from components.page.loader import DATA_DIR_VARIABLE
 from tests.conftest import DATA_DIR, ROOT
 
 APP = str(ROOT / "dashboard.py")

@@ -44,7 +44,7 @@ def test_production_setting(options: dict, name: str) -> None:
 
 
 def test_no_file_uploader_anywhere() -> None:
-    sources = [ROOT / "dashboard.py", *(ROOT / "components").glob("*.py")]
+    sources = [ROOT / "dashboard.py", *(ROOT / "components").rglob("*.py")]
     assert not [path for path in sources if "file_uploader" in path.read_text(encoding="utf-8")]
 
 

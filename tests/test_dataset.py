@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components.dataset import Dataset
+from components.data.dataset import Dataset
 
 STUDY_START, STUDY_END = pd.Timestamp("2022-01-01"), pd.Timestamp("2022-01-19")
 CONTRIBUTORS = {"RUS", "BLR", "ARM", "KGZ", "TJK"}

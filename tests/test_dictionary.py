@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from components.dictionary import DICTIONARY_NAME, render
+from components.data.dictionary import DICTIONARY_NAME, render
 from tests.conftest import DATA_DIR
 
 DESCRIPTOR = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
@@ -34,7 +34,9 @@ def test_every_csv_in_data_is_a_resource() -> None:
 
 def test_data_dictionary_is_current() -> None:
     written = (DATA_DIR / DICTIONARY_NAME).read_text(encoding="utf-8")
-    assert written == render(DESCRIPTOR), "data/README.md is stale: run `python -m components.dataset dictionary data`"
+    assert written == render(DESCRIPTOR), (
+        "data/README.md is stale: run `python -m components.data.dataset dictionary data`"
+    )
 
 
 def test_dictionary_lists_every_field() -> None:
@@ -45,7 +47,7 @@ def test_dictionary_lists_every_field() -> None:
 
 
 def test_page_dictionary_has_a_row_per_field() -> None:
-    from components.dictionary import dictionary_rows
+    from components.data.dictionary import dictionary_rows
 
     rows = dictionary_rows(DESCRIPTOR)
     assert len(rows) == sum(len(resource["schema"]["fields"]) for resource in DESCRIPTOR["resources"])

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from components import headline, timeline
-from components.citations import citations
-from components.dataset import Dataset
-from components.filters import study_window
+from components.data.citations import citations
+from components.data.dataset import Dataset
+from components.data.filters import study_window
+from components.views import headline, timeline
 
 
 @pytest.fixture(scope="module")

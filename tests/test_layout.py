@@ -1,6 +1,6 @@
 """The page's first run waits for its layout to be drawn; later runs do not wait."""
 
-from components import layout
+from components.page import layout
 
 
 def test_only_a_sessions_first_run_waits_for_the_layout() -> None:

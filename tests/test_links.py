@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from components import links, plotly_view
-from components.dataset import Dataset
-from components.loader import DATA_DIR_VARIABLE
+from components.data.dataset import Dataset
+from components.page import links
+from components.page.loader import DATA_DIR_VARIABLE
+from components.views import plotly_view
 from tests.conftest import ROOT
 
 FIRST, LAST = date(2022, 1, 1), date(2022, 1, 19)

@@ -9,7 +9,9 @@ from datetime import date
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from components import casualty_chart, filters, force_chart, loader, maps, quote_table
+from components.data import filters
+from components.page import loader
+from components.views import casualty_chart, force_chart, maps, quote_table
 from tests.conftest import ROOT
 
 PATH = str(loader.data_dir())

@@ -9,8 +9,9 @@ import math
 import pandas as pd
 import pytest
 
-from components import citations, filters, geo, legend, map_almaty, map_kazakhstan, map_labels, maps, topojson
-from components.dataset import Dataset
+from components.data import citations, filters, geo, topojson
+from components.data.dataset import Dataset
+from components.views import legend, map_almaty, map_kazakhstan, map_labels, maps
 
 ALL = filters.Selection()
 PAGE_WIDTHS = {"national": (730, 343), "almaty": (484, 343)}  # measured at 1400 px and on a 375 px phone

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from components.dataset import DatasetError, check, load_dataset
+from components.data.dataset import DatasetError, check, load_dataset
 from tests.conftest import run_validate
 
 

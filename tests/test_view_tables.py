@@ -9,8 +9,10 @@ from datetime import date
 
 import pytest
 
-from components import charts, filters, links, loader, view_tables
-from components.html_table import html_table
+from components.data import filters
+from components.page import links, loader
+from components.page.html_table import html_table
+from components.views import charts, view_tables
 
 PATH = str(loader.data_dir())
 DATASET = loader.load(PATH).dataset

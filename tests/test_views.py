@@ -15,15 +15,13 @@ import plotly.graph_objects as go
 import plotly.offline
 import pytest
 
-from components import (
+from components.data import citations, filters, geo
+from components.data.dataset import Dataset
+from components.page import downloads, html_table
+from components.views import (
     casualty_chart,
     charts,
-    citations,
-    downloads,
-    filters,
     force_chart,
-    geo,
-    html_table,
     map_almaty,
     map_kazakhstan,
     maps,
@@ -31,7 +29,6 @@ from components import (
     plotly_view,
     quote_table,
 )
-from components.dataset import Dataset
 from tests.conftest import DATA_DIR, quotes_shown
 
 ALL = filters.Selection()
@@ -591,7 +588,7 @@ def test_chart_data_carries_the_figure_alt_text_and_bundle(dataset: Dataset, pre
 def test_on_a_phone_every_quote_is_a_block_with_its_words_in_full(dataset: Dataset) -> None:
     from html import escape
 
-    from components.html_table import html_table
+    from components.page.html_table import html_table
 
     selection = filters.Selection(groups=("us",))
     rows = quote_table.table(quote_table.filter_quotes(quote_table.quotes_frame(dataset), selection))

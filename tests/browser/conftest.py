@@ -21,14 +21,14 @@ from pathlib import Path
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from components import plotly_view
+from components.views import plotly_view
 from tests.conftest import ROOT
 
 RESULTS = ROOT / "test-results"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 READY = "[data-testid=stApp][data-test-script-state=notRunning][data-test-connection-state=CONNECTED]"
 DESKTOP = {"width": 1400, "height": 900}
-CHART = f".{plotly_view.ROOT_CLASS}"  # a chart drawn by components/plotly_view.py
+CHART = f".{plotly_view.ROOT_CLASS}"  # a chart drawn by components/views/plotly_view.py
 PHONE = {"width": 375, "height": 812}
 # Records every change of the app's script state, so a test can wait for a rerun to finish rather than
 # racing the "notRunning" state that is still showing right after a click.

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from components import links
+from components.page import links
 from tests.browser.conftest import DESKTOP, PHONE, RESULTS
 from tests.browser.test_reader import PHONE_AGENT
 

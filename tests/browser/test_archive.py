@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from components import archive
-from components.dataset import Dataset
+from components.data.dataset import Dataset
+from components.page import archive
 from tests.conftest import quotes_shown
 
 

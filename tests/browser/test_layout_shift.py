@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from components import layout
+from components.page import layout
 from tests.browser.conftest import DESKTOP, PHONE
 
 PHONE_AGENT = (

@@ -10,8 +10,9 @@ import statistics
 import pytest
 from PIL import Image
 
-from components import citations, filters, map_almaty, map_kazakhstan, map_labels, maps
-from components.dataset import Dataset
+from components.data import citations, filters
+from components.data.dataset import Dataset
+from components.views import map_almaty, map_kazakhstan, map_labels, maps
 from tests.browser.conftest import DESKTOP, PHONE
 
 PHONE_AGENT = (

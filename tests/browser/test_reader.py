@@ -8,10 +8,11 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, urlparse
 
-from components import filters, map_kazakhstan, plotly_view, quote_table
-from components.citations import citations
-from components.dataset import Dataset
-from components.maps import place_positions
+from components.data import filters
+from components.data.citations import citations
+from components.data.dataset import Dataset
+from components.views import map_kazakhstan, plotly_view, quote_table
+from components.views.maps import place_positions
 from tests.browser.conftest import CHART, DESKTOP, PHONE, open_actor_menu
 from tests.conftest import group_label
 
@@ -220,7 +221,7 @@ def test_download_gives_the_rows_of_the_filtered_table(open_session, dataset: Da
 
 
 # Every axis label inside its chart, and the tick labels clear of the legend below them: the charts set their
-# margins themselves (components/charts.label_margin) rather than leave them to Plotly's automargin.
+# margins themselves (components/views/charts.label_margin) rather than leave them to Plotly's automargin.
 LABELS_FIT = """(chart) => {
   const frame = chart.querySelector('.main-svg').getBoundingClientRect();
   const boxes = (selector) => [...chart.querySelectorAll(selector)].map((node) => node.getBoundingClientRect())

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import parse_qs, urlparse
 
-from components import headline
-from components.citations import citations
+from components.data.citations import citations
+from components.views import headline
 
 # Counts every WebGL context the page creates and every one it loses, before any page script runs.
 CONTEXTS = """

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import plotly_view
-from components.loader import DATA_DIR_VARIABLE
+from components.page.loader import DATA_DIR_VARIABLE
+from components.views import plotly_view
 from tests.conftest import ROOT
 
 # Community Cloud's dependency files, in the order it looks for them in the main file's folder, then the root.
@@ -75,7 +75,7 @@ def test_uv_lock_is_the_one_dependency_file_beside_the_main_file() -> None:
 def test_every_third_party_module_the_page_imports_is_installed_without_the_dev_group() -> None:
     lock = tomllib.loads((ROOT / "uv.lock").read_text())
     closure = runtime_closure(lock)
-    sources = [ROOT / "dashboard.py", *sorted((ROOT / "components").glob("*.py"))]
+    sources = [ROOT / "dashboard.py", *sorted((ROOT / "components").rglob("*.py"))]
     local = {"components"}
     third_party = imported_top_level_modules(sources) - set(sys.stdlib_module_names) - local - {"__future__"}
     providers = packages_distributions()

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from components import plotly_view
+from components.views import plotly_view
 from tests.browser.conftest import DESKTOP, READY, RESULTS, Session, free_port, open_actor_menu
 from tests.conftest import ROOT
 

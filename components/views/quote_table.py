@@ -7,10 +7,10 @@ from typing import Any
 
 import pandas as pd
 
-from components.charts import date_text
-from components.citations import citations
-from components.dataset import Dataset
-from components.filters import Selection, actor_groups, group_labels, in_dates, in_groups, search_mask
+from components.data.citations import citations
+from components.data.dataset import Dataset
+from components.data.filters import Selection, actor_groups, group_labels, in_dates, in_groups, search_mask
+from components.views.charts import date_text
 
 TRANSLATION_LABELS = {
     "none": "Spoken in English",

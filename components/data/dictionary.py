@@ -66,7 +66,7 @@ def render(descriptor: dict) -> str:
     lines = [
         f"# {descriptor['title']}",
         "",
-        "This file is generated from `datapackage.json` by `python -m components.dataset dictionary`;",
+        "This file is generated from `datapackage.json` by `python -m components.data.dataset dictionary`;",
         "edit the descriptor, not this file.",
         "",
         descriptor["description"],

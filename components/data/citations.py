@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from components.dataset import Dataset
+from components.data.dataset import Dataset
 
 # Adjectives for `controlling_state` codes, as the citation names the state behind an outlet.
 STATE_ADJECTIVES = {

@@ -1,7 +1,7 @@
 """TopoJSON to GeoJSON, for the neighbouring countries' layer (data/geo/neighbours.geojson).
 
 Run once by hand, not by the dashboard: `npm pack world-atlas@2.0.2`, unpack it, then
-`python -m components.topojson package/countries-50m.json > data/geo/neighbours.geojson`.
+`python -m components.data.topojson package/countries-50m.json > data/geo/neighbours.geojson`.
 data/geo/SOURCES.md records the run.
 """
 

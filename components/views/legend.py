@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from components import palette
-from components.maps import EVENT_COLOUR
+from components.views import palette
+from components.views.maps import EVENT_COLOUR
 
 GREY = "#8C8C96"
 CIRCLE = "display:inline-block;flex:none;border-radius:50%;box-sizing:border-box;margin-right:0.4rem"

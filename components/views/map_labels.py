@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import pandas as pd
 import pydeck as pdk
 
-from components import geo, maps
+from components.data import geo
+from components.views import maps
 
 # Box estimates for the maps' font (Source Sans Pro, else Helvetica or Arial) in em: wide enough for Arial, the
 # widest of the three, as the browser test measures.

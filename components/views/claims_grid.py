@@ -20,9 +20,9 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from components import charts
-from components.dataset import Dataset
-from components.filters import Selection, mark_selected
+from components.data.dataset import Dataset
+from components.data.filters import Selection, mark_selected
+from components.views import charts
 
 HEADROOM = 1.15  # each panel's value axis reaches this far above its largest figure
 TOP_MARGIN, BOTTOM_MARGIN = 60, 30  # the milestones' labels above; the legend pushes the bottom down itself

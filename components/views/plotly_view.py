@@ -6,7 +6,7 @@ after its width is known. This view mounts a small component under a fixed key i
 drawn with `Plotly.newPlot`, each later one with `Plotly.react` on the same plot: one draw per change.
 
 Plotly's own browser bundle, in its smallest build that draws these charts (components/assets/), is published
-once per process as a static file (components/static_files.py) named by its version. Where that cannot be
+once per process as a static file (components/page/static_files.py) named by its version. Where that cannot be
 written, the chart falls back to `st.plotly_chart`.
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import static_files
-from components.charts import TEXT_COLOURED
+from components.page import static_files
+from components.views.charts import TEXT_COLOURED
 
 # No toolbar: on a phone it covered the charts' labels; the figures are in each chart's table and the downloads.
 CONFIG = {"displaylogo": False, "displayModeBar": False}
@@ -31,7 +31,7 @@ ELEMENT_TYPE = "bidi_component"  # how Streamlit's element tree names a mounted 
 # plotly.js's "basic" bundle (npm: plotly.js-basic-dist-min), of the version the `plotly` package is built for.
 # It holds the scatter, bar and pie traces, which is all the charts draw (tests/test_views.py checks both), at a
 # quarter of the full bundle's size and of the time a browser takes to evaluate it.
-BUNDLE = Path(__file__).with_name("assets") / "plotly-basic-4.1.1.min.js"
+BUNDLE = Path(__file__).parent.parent / "assets" / "plotly-basic-4.1.1.min.js"
 BUNDLE_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 
 
@@ -66,7 +66,7 @@ function plotlyFrom(url) {
 """
 
 # Streamlit's chart theme for a figure's layout, in the browser: `themed(layout, element)`. The archive
-# (components/archive.py) sets the same CSS variables and draws its charts with it too.
+# (components/page/archive.py) sets the same CSS variables and draws its charts with it too.
 THEME = r"""
 // "#rrggbb", "#rgb" or "rgb(r, g, b)" at the given opacity; anything else as it is.
 function faded(colour, opacity) {

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from components.dataset import Dataset
+from components.data.dataset import Dataset
 
 OFFICIAL = "official"
 NATIONAL = "national"

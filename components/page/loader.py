@@ -11,11 +11,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import (
+from components.data import citations, filters
+from components.data.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
+from components.data.filters import Selection
+from components.page import downloads
+from components.page.html_table import html_table
+from components.views import (
     casualty_chart,
-    citations,
-    downloads,
-    filters,
     force_chart,
     headline,
     map_almaty,
@@ -25,9 +27,6 @@ from components import (
     summaries,
     view_tables,
 )
-from components.dataset import DATA_DIR, Dataset, DatasetError, load_dataset, report
-from components.filters import Selection
-from components.html_table import html_table
 
 DATA_DIR_VARIABLE = "DASHBOARD_DATA_DIR"
 
@@ -298,7 +297,7 @@ def view_sources(path: str, selection: Selection, view: str | None) -> pd.DataFr
     return citations.sources_used(dataset, shown)
 
 
-# Each view's data as a table (components/view_tables.py), built only when a reader opens it.
+# Each view's data as a table (components/views/view_tables.py), built only when a reader opens it.
 
 
 @per_selection

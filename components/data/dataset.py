@@ -2,8 +2,8 @@
 
 Command line, for data editors:
 
-    python -m components.dataset validate [DATA_DIR]    # exit 1 and a report when anything is wrong
-    python -m components.dataset dictionary [DATA_DIR]  # rewrite DATA_DIR/README.md from the descriptor
+    python -m components.data.dataset validate [DATA_DIR]    # exit 1 and a report when anything is wrong
+    python -m components.data.dataset dictionary [DATA_DIR]  # rewrite DATA_DIR/README.md from the descriptor
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from components import dictionary
-from components.geo import read_geojson
-from components.package import (
+from components.data import dictionary
+from components.data.geo import read_geojson
+from components.data.package import (
     DescriptorError,
     Problem,
     RawTable,
@@ -25,12 +25,12 @@ from components.package import (
     read_table,
     table_problems,
 )
-from components.rules import all_rule_problems
+from components.data.rules import all_rule_problems
 
 if TYPE_CHECKING:
     import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
 
@@ -135,7 +135,7 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    usage = "usage: python -m components.dataset {validate|dictionary} [DATA_DIR]"
+    usage = "usage: python -m components.data.dataset {validate|dictionary} [DATA_DIR]"
     if not args or args[0] not in ("validate", "dictionary"):
         print(usage, file=sys.stderr)
         return 2

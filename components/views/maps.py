@@ -17,9 +17,10 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from components import palette, static_files
-from components.citations import cite
-from components.dataset import Dataset
+from components.data.citations import cite
+from components.data.dataset import Dataset
+from components.page import static_files
+from components.views import palette
 
 TOOLTIP_LINES = 6
 # Plain text: data never reaches the tooltip as HTML. deck.gl places its tooltip at the pointer, inside the map's
@@ -201,7 +202,7 @@ def boundary_layers(
     draws WebGL without a GPU (software rendering), it waits for each map frame, and with the PathLayer's
     outlines that wait was about 170 ms per filter change for the two maps; with these lines it is about 70 ms,
     with no visible difference at one or two pixels wide. Given
-    `static_dir`, both layers' data are published there (components/static_files.py) and the layers name their
+    `static_dir`, both layers' data are published there (components/page/static_files.py) and the layers name their
     URLs: the maps' spec, sent on every run, then carries no geometry, and the browser fetches it once. Given
     `outline_bounds`, the outline keeps only the edges that reach into them (ring_segments).
     """
@@ -435,7 +436,7 @@ def serialized(layers: list[pdk.Layer]) -> tuple[str, ...]:
 
 # The wheel scrolls the page, not the map: a reader scrolling past would otherwise be caught by it. Drag, pinch,
 # double-click and the keyboard still move and zoom the map; it never zooms out past its first view, which frames
-# what it shows and keeps the labels apart (components/map_labels.py).
+# what it shows and keeps the labels apart (components/views/map_labels.py).
 CONTROLLER = {"scrollZoom": False, "dragRotate": False, "touchRotate": False}
 MAX_ZOOM_IN = 4  # zoom levels a reader can go in from the first view
 
@@ -491,7 +492,7 @@ class DeckSpec:
         return tooltip(self.tooltip_side)
 
     def to_json(self) -> str:
-        """Serialized once: a deck is built once per selection (components/loader.py) and drawn on every run."""
+        """Serialized once: a deck is built once per selection (components/page/loader.py) and drawn on every run."""
         if self._json is None:
             head, tail = _view_spec(self.longitude, self.latitude, self.zoom, self.tooltip_side)
             selection = [compact_json(layer) for layer in self.layers]

@@ -1,6 +1,6 @@
 """The archival edition: the whole record as a folder of static files that opens from `file://` with no network.
 
-    python -m components.archive DIR
+    python -m components.page.archive DIR
 
 builds DIR/index.html with both maps, both charts and every quote for the default selection (the whole record),
 their captions and colour key, the sources, the corrections log, licences and credits, the data package as a zip,
@@ -23,20 +23,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from components import (
-    casualty_chart,
-    force_chart,
-    legend,
-    links,
-    loader,
-    map_kazakhstan,
-    plotly_view,
-    summaries,
-)
-from components.filters import Selection, group_labels
-from components.html_table import html_table
+from components.data.filters import Selection, group_labels
+from components.page import links, loader
+from components.page.html_table import html_table
+from components.views import casualty_chart, force_chart, legend, map_kazakhstan, plotly_view, summaries
 
-ASSETS = Path(__file__).with_name("assets")
+ASSETS = Path(__file__).parent.parent / "assets"
 DECK_BUNDLE = ASSETS / "deck.gl-9.4.0.min.js"
 BUNDLES = {  # file in the folder's assets/ → (source, its licence)
     plotly_view.BUNDLE.name: (plotly_view.BUNDLE, ASSETS / "plotly.js-LICENSE"),
@@ -435,7 +427,7 @@ def build(folder: Path, data: str | None = None, built: datetime | None = None) 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m components.archive", description="Build the archival edition into a new folder."
+        prog="python -m components.page.archive", description="Build the archival edition into a new folder."
     )
     parser.add_argument("folder", type=Path, help="a new or empty folder")
     parser.add_argument("--data", help="the data package's folder (default: data/, or DASHBOARD_DATA_DIR)")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pydeck as pdk
 
-from components import map_labels, maps, palette
-from components.citations import cite
-from components.dataset import Dataset
-from components.filters import contributor_group
+from components.data.citations import cite
+from components.data.dataset import Dataset
+from components.data.filters import contributor_group
+from components.views import map_labels, maps, palette
 
 CONTRIBUTOR_NAMES = {"RUS": "Russia", "BLR": "Belarus", "ARM": "Armenia", "KGZ": "Kyrgyzstan", "TJK": "Tajikistan"}
 # The frame is Kazakhstan's: it fills the map's width, with room south for the Tajik contingent's origin. The

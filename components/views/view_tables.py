@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components import casualty_chart, charts, force_chart, map_kazakhstan
-from components.citations import cite
-from components.filters import Selection
+from components.data.citations import cite
+from components.data.filters import Selection
+from components.views import casualty_chart, charts, force_chart, map_kazakhstan
 
 EVERY_SOURCE = 1_000  # a table lists every source of a row, where a tooltip shows the first three
 IN_SELECTION = {True: "yes", False: "no (dimmed)"}

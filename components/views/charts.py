@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components import palette
-from components.citations import cite
+from components.data.citations import cite
+from components.views import palette
 
 STATUS_SYMBOLS = {
     "official": "circle",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from components.geo import contains, country_geometries
-from components.package import Problem, RawTable
+from components.data.geo import contains, country_geometries
+from components.data.package import Problem, RawTable
 
 Tables = dict[str, RawTable]
 HOST_COUNTRY = "KAZ"

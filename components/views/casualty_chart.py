@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components import charts, claims_grid
-from components.claims_grid import PARTIAL_SIZE, REPEAT_SYMBOL, milestones
-from components.claims_grid import WHOLE_SIZE as NATIONAL_SIZE
-from components.dataset import Dataset
-from components.filters import Selection, with_claimant_group
+from components.data.dataset import Dataset
+from components.data.filters import Selection, with_claimant_group
+from components.views import charts, claims_grid
+from components.views.claims_grid import PARTIAL_SIZE, REPEAT_SYMBOL, milestones
+from components.views.claims_grid import WHOLE_SIZE as NATIONAL_SIZE
 
 __all__ = ["NATIONAL_SIZE", "PARTIAL_SIZE", "REPEAT_SYMBOL", "casualty_figure", "milestones", "prepare"]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from components.dataset import Dataset
-from components.package import resource_by_name
-from components.summaries import plural
+from components.data.dataset import Dataset
+from components.data.package import resource_by_name
+from components.views.summaries import plural
 
 
 def to_package_csv(frame: pd.DataFrame, descriptor: dict, resource_name: str) -> bytes:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from components import map_labels, maps
-from components.dataset import Dataset
+from components.data.dataset import Dataset
+from components.views import map_labels, maps
 
 CITY = "almaty"
 GEOMETRY_DECIMALS = 4

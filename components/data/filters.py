@@ -20,7 +20,7 @@ from datetime import date
 
 import pandas as pd
 
-from components.dataset import Dataset
+from components.data.dataset import Dataset
 
 CONTRIBUTOR_GROUPS = {"RUS": "russia-csto", "CSTO": "russia-csto"}  # every other contributor: csto-members
 OTHER_CONTRIBUTOR_GROUP = "csto-members"
