@@ -301,7 +301,7 @@ with quotes_area:
             selection_mode="single-row",
             alt=f"Table of {len(rows)} quotes with date, speaker, quote, actor group, role and source.",
             column_config={
-                "when": st.column_config.TextColumn("When", width="small"),
+                "when": st.column_config.TextColumn("When", width=136),  # "about 12 Jan 2022" in full
                 "speaker": st.column_config.TextColumn("Speaker"),
                 "quote": st.column_config.TextColumn("Quote", width="large"),
                 "actor_group": st.column_config.TextColumn("Actor group"),
