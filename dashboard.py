@@ -52,7 +52,7 @@ if view is None:
     st.markdown(descriptor["x-summary"])
 
 # FILTERS, BOUND TO THE URL ----------------------------------------------------------------------------
-labels = filters.group_labels(dataset)
+labels = loader.group_labels(DATA)
 first_day, last_day = filters.study_window(dataset)
 reading = links.read_link(
     {key: st.query_params.get_all(key) for key in st.query_params}, list(labels.values()), first_day, last_day
@@ -330,19 +330,9 @@ with maps_area:
     national_points = loader.national_points(DATA, selection)
     almaty_points = loader.almaty_points(DATA, selection)
     arc_rows, undrawn_legs = loader.selected_arcs(DATA, selection)
-    legs = {(group, direction) for group, direction in zip(arc_rows["group_id"], arc_rows["direction"], strict=True)}
     with st.container():
         if view in (None, "kazakhstan", "almaty") and (len(national_points) or len(almaty_points) or len(arc_rows)):
-            st.html(
-                legend.map_key(
-                    [
-                        (group, labels[group], direction)
-                        for group in labels
-                        for direction in ("deployment", "withdrawal")
-                        if (group, direction) in legs
-                    ]
-                )
-            )
+            st.html(legend.map_key(legend.drawn_legs(arc_rows, labels)))
 
     has_national, has_city = bool(len(national_points) or len(arc_rows)), bool(len(almaty_points))
     phrase = summaries.selection_phrase(chosen_labels)
@@ -355,22 +345,10 @@ with maps_area:
     with national:
         if links.shows(view, "kazakhstan") and has_national:
             st.subheader("Kazakhstan and the CSTO contingents")
-            unmapped = len(events) - int(national_points["events"].sum()) if len(national_points) else len(events)
             st.caption(
-                f"{summaries.count_of(len(events), len(dataset['events']), 'events')} at "
-                f"{summaries.plural(len(national_points), 'place')}"
-                f" ({unmapped} nationwide or without a location are not mapped); "
-                f"{summaries.plural(len(arc_rows), 'contingent leg')}"
-                + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
-                + ". "
-                + (
-                    "Each leg's width follows the contingent's claimed size; a withdrawal is dashed and bends the "
-                    "other way from the deployment it reverses. Legs from Russia, Belarus and Armenia start beyond "
-                    "the map's west edge: drag the map to follow them. "
-                    if len(arc_rows)
-                    else ""
+                summaries.national_map_caption(
+                    len(events), len(dataset["events"]), national_points, len(arc_rows), undrawn_legs
                 )
-                + f"Point at a circle{' or a leg' if len(arc_rows) else ''} for details and sources."
             )
             st.pydeck_chart(
                 loader.kazakhstan_deck(DATA, STATIC_DIR, selection, narrow),
@@ -382,11 +360,7 @@ with maps_area:
     with city:
         if links.shows(view, "almaty") and has_city:
             st.subheader("Almaty")
-            st.caption(
-                f"{summaries.plural(int(almaty_points['events'].sum()), 'event')} at "
-                f"{summaries.plural(len(almaty_points), 'place')} in the city; sites without a sourced coordinate are "
-                "shown at the city centre."
-            )
+            st.caption(summaries.almaty_map_caption(almaty_points))
             st.pydeck_chart(
                 loader.almaty_deck(DATA, STATIC_DIR, selection, narrow),
                 height=map_kazakhstan.HEIGHT,

@@ -189,23 +189,26 @@ def linked_rows(table: RawTable, key: str, column: str):
             yield line, row, known[row[column]]
 
 
+def link_problem(
+    table: RawTable, line: int, row: dict, linked: dict, column: str, itself: str, dated: bool = True
+) -> Problem | None:
+    """A row that names itself in `column` ("a report cannot <itself>"), or, where order matters, a later row."""
+    if linked["report_id"] == row["report_id"]:
+        return Problem(table.file, line, column, f"a report cannot {itself}")
+    if dated and linked["date"] > row["date"]:
+        message = f"`{linked['report_id']}` is dated {linked['date']}, after this report ({row['date']})"
+        return Problem(table.file, line, column, message)
+    return None
+
+
 def revision_problems(tables: Tables) -> list[Problem]:
     """A revision points at an earlier claim about the same thing (category, scope and place), never at itself."""
     reports = tables["casualty_reports"]
     problems = []
     for line, row, earlier in linked_rows(reports, "report_id", "revises_report_id"):
         earlier_id = earlier["report_id"]
-        if earlier_id == row["report_id"]:
-            problems.append(Problem(reports.file, line, "revises_report_id", "a report cannot revise itself"))
-        elif earlier["date"] > row["date"]:
-            problems.append(
-                Problem(
-                    reports.file,
-                    line,
-                    "revises_report_id",
-                    f"`{earlier_id}` is dated {earlier['date']}, after this report ({row['date']})",
-                )
-            )
+        if problem := link_problem(reports, line, row, earlier, "revises_report_id", "revise itself"):
+            problems.append(problem)
         for column in ("category", "scope", "scope_place_id"):
             if earlier[column] != row[column]:
                 problems.append(
@@ -252,11 +255,8 @@ def repeat_problems(tables: Tables) -> list[Problem]:
         repeated_id = row["repeats_report_id"]
         if repeated_id:
             repeated = known[repeated_id]
-            if repeated_id == row["report_id"]:
-                problems.append(Problem(reports.file, line, "repeats_report_id", "a report cannot repeat itself"))
-            elif repeated["date"] > row["date"]:
-                message = f"`{repeated_id}` is dated {repeated['date']}, after this report ({row['date']})"
-                problems.append(Problem(reports.file, line, "repeats_report_id", message))
+            if problem := link_problem(reports, line, row, repeated, "repeats_report_id", "repeat itself"):
+                problems.append(problem)
             if (repeated["category"], repeated["value_high"]) != (row["category"], row["value_high"]):
                 message = (
                     f"`{repeated_id}` counts {repeated['value_high'] or 'no number'} {repeated['category']}, this "
@@ -291,8 +291,8 @@ def part_problems(tables: Tables) -> list[Problem]:
     problems = []
     for line, row, whole in linked_rows(reports, "report_id", "part_of_report_id"):
         whole_id = whole["report_id"]
-        if whole_id == row["report_id"]:
-            problems.append(Problem(reports.file, line, "part_of_report_id", "a report cannot be part of itself"))
+        if problem := link_problem(reports, line, row, whole, "part_of_report_id", "be part of itself", dated=False):
+            problems.append(problem)
         elif row["value_high"] and whole["value_high"] and int(row["value_high"]) > int(whole["value_high"]):
             message = f"{row['value_high']} is more than the {whole['value_high']} of `{whole_id}` it is part of"
             problems.append(Problem(reports.file, line, "part_of_report_id", message))

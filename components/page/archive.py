@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from components.data.filters import Selection, group_labels
+from components.data.filters import Selection
 from components.page import links, loader
 from components.page.html_table import html_table
 from components.views import casualty_chart, force_chart, legend, map_kazakhstan, plotly_view, summaries
@@ -174,7 +174,7 @@ def sections(data: str, selection: Selection) -> list[str]:
     """The page's body, view by view, for `selection` (the whole record by default)."""
     dataset = loader.load(data).dataset
     descriptor = dataset.descriptor
-    labels = group_labels(dataset)
+    labels = loader.group_labels(data)
     actor_names = loader.actor_names(data)
     body: list[str] = []
 
@@ -183,40 +183,14 @@ def sections(data: str, selection: Selection) -> list[str]:
     national_points = loader.national_points(data, selection)
     almaty_points = loader.almaty_points(data, selection)
     arc_rows, undrawn_legs = loader.selected_arcs(data, selection)
-    legs = {(group, direction) for group, direction in zip(arc_rows["group_id"], arc_rows["direction"], strict=True)}
-    unmapped = len(events) - int(national_points["events"].sum()) if len(national_points) else len(events)
-    national_caption = (
-        f"{summaries.count_of(len(events), len(dataset['events']), 'events')} at "
-        f"{summaries.plural(len(national_points), 'place')} ({unmapped} nationwide or without a location are not "
-        f"mapped); {summaries.plural(len(arc_rows), 'contingent leg')}"
-        + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
-        + ". "
-        + (
-            "Each leg's width follows the contingent's claimed size; a withdrawal is dashed and bends the other way "
-            "from the deployment it reverses. Legs from Russia, Belarus and Armenia start beyond the map's west edge: "
-            "drag the map to follow them. "
-            if len(arc_rows)
-            else ""
-        )
-        + f"Point at a circle{' or a leg' if len(arc_rows) else ''} for details and sources."
-    )
-    almaty_events = int(almaty_points["events"].sum()) if len(almaty_points) else 0
-    almaty_caption = (
-        f"{summaries.plural(almaty_events, 'event')} at {summaries.plural(len(almaty_points), 'place')} in the "
-        "city; sites without a sourced coordinate are shown at the city centre."
+    national_caption = summaries.national_map_caption(
+        len(events), len(dataset["events"]), national_points, len(arc_rows), undrawn_legs
     )
     kazakhstan_deck = loader.kazakhstan_deck(data, None, selection, False)
     almaty_deck = loader.almaty_deck(data, None, selection)
     body += [
         '<section id="maps"><h2>Where it happened</h2>',
-        legend.map_key(
-            [
-                (group, labels[group], direction)
-                for group in labels
-                for direction in ("deployment", "withdrawal")
-                if (group, direction) in legs
-            ]
-        ),
+        legend.map_key(legend.drawn_legs(arc_rows, labels)),
         '<div class="maps"><div>',
         f"<h3>{escape(links.VIEWS['kazakhstan'])}</h3>",
         paragraph(national_caption, "caption"),
@@ -225,7 +199,7 @@ def sections(data: str, selection: Selection) -> list[str]:
         ),
         "</div><div>",
         f"<h3>{escape(links.VIEWS['almaty'])}</h3>",
-        paragraph(almaty_caption, "caption"),
+        paragraph(summaries.almaty_map_caption(almaty_points), "caption"),
         map_element("almaty", summaries.map_alt(almaty_points, None, "Almaty"), almaty_deck.to_json()),
         "</div></div></section>",
     ]

@@ -102,10 +102,22 @@ def actor_names(path: str) -> dict[str, str]:
 
 
 @st.cache_resource(show_spinner=False)
+def group_labels(path: str) -> dict[str, str]:
+    """Actor group ID → its label, in the filter's order (shared: read, never changed)."""
+    return filters.group_labels(load(path).dataset)
+
+
+@st.cache_resource(show_spinner=False)
+def milestones(path: str) -> pd.DataFrame:
+    """The events both charts mark along their time axis."""
+    return casualty_chart.milestones(load(path).dataset)
+
+
+@st.cache_resource(show_spinner=False)
 def group_contents(path: str) -> dict[str, str]:
     """Actor group label → what the group holds, in words ("9 quotes, 2 events, 3 figures"), for the filter."""
     dataset = load(path).dataset
-    return summaries.group_contents(dataset, filters.group_labels(dataset), filters.actor_groups(dataset))
+    return summaries.group_contents(dataset, group_labels(path), filters.actor_groups(dataset))
 
 
 @st.cache_resource(show_spinner=False)
@@ -210,8 +222,13 @@ def national_points(path: str, selection: Selection) -> pd.DataFrame:
 
 
 @per_selection
+def selected_almaty_events(path: str, selection: Selection) -> pd.DataFrame:
+    return map_almaty.in_almaty(selected_events(path, selection), load(path).dataset)
+
+
+@per_selection
 def almaty_points(path: str, selection: Selection) -> pd.DataFrame:
-    in_city = map_almaty.in_almaty(selected_events(path, selection), load(path).dataset)
+    in_city = selected_almaty_events(path, selection)
     return maps.events_by_place(in_city, place_positions(path), citation_lookup(path), selection.day)
 
 
@@ -245,9 +262,8 @@ def marked_casualty_claims(path: str, selection: Selection) -> pd.DataFrame:
 
 @per_selection
 def casualty_figure(path: str, selection: Selection, narrow: bool = False) -> dict:
-    dataset = load(path).dataset
-    milestones, labels = casualty_chart.milestones(dataset), filters.group_labels(dataset)
-    return casualty_chart.casualty_figure(casualty_claims(path), milestones, selection, labels, narrow)
+    marks, labels = milestones(path), group_labels(path)
+    return casualty_chart.casualty_figure(casualty_claims(path), marks, selection, labels, narrow)
 
 
 @per_selection
@@ -257,9 +273,7 @@ def marked_force_claims(path: str, selection: Selection) -> pd.DataFrame:
 
 @per_selection
 def force_figure(path: str, selection: Selection, narrow: bool = False) -> dict:
-    dataset = load(path).dataset
-    milestones, labels = casualty_chart.milestones(dataset), filters.group_labels(dataset)
-    return force_chart.force_figure(force_claims(path), selection, labels, milestones, narrow)
+    return force_chart.force_figure(force_claims(path), selection, group_labels(path), milestones(path), narrow)
 
 
 @per_selection
@@ -283,7 +297,7 @@ def view_sources(path: str, selection: Selection, view: str | None) -> pd.DataFr
     if view == "kazakhstan":
         shown = [selected_events(path, selection), selected_movements(path, selection)]
     elif view == "almaty":
-        shown = [map_almaty.in_almaty(selected_events(path, selection), dataset)]
+        shown = [selected_almaty_events(path, selection)]
     elif view == "casualties":
         claims = marked_casualty_claims(path, selection)
         shown = [claims[claims["selected"]]]
@@ -319,7 +333,7 @@ def national_event_table(path: str, selection: Selection) -> pd.DataFrame:
 
 @per_selection
 def almaty_event_table(path: str, selection: Selection) -> pd.DataFrame:
-    in_city = map_almaty.in_almaty(selected_events(path, selection), load(path).dataset)
+    in_city = selected_almaty_events(path, selection)
     return view_tables.event_table(in_city, place_positions(path), citation_lookup(path))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
+
 from components.views import palette
 from components.views.maps import EVENT_COLOUR
 
@@ -18,6 +20,17 @@ def _item(swatch_style: str, words: str) -> str:
         '<span style="display:inline-flex;align-items:center;margin:0 1rem 0.25rem 0">'
         f'<span aria-hidden="true" style="{swatch_style}"></span><span>{escape(words)}</span></span>'
     )
+
+
+def drawn_legs(arcs: pd.DataFrame, labels: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The (group_id, label, direction) of the legs among `arcs`, in the groups' order, deployment first."""
+    drawn = set(zip(arcs["group_id"], arcs["direction"], strict=True))
+    return [
+        (group, label, direction)
+        for group, label in labels.items()
+        for direction in ("deployment", "withdrawal")
+        if (group, direction) in drawn
+    ]
 
 
 def map_key(legs: list[tuple[str, str, str]]) -> str:

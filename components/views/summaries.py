@@ -26,6 +26,33 @@ def selection_phrase(labels: list[str]) -> str:
     return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
+def national_map_caption(events: int, all_events: int, points: pd.DataFrame, legs: int, undrawn_legs: int) -> str:
+    """What the map of Kazakhstan draws of the selection's `events` (of `all_events`), and how to read its legs."""
+    unmapped = events - int(points["events"].sum()) if len(points) else events
+    return (
+        f"{count_of(events, all_events, 'events')} at {plural(len(points), 'place')} ({unmapped} nationwide or "
+        f"without a location are not mapped); {plural(legs, 'contingent leg')}"
+        + (f", {undrawn_legs} without a sourced coordinate not drawn" if undrawn_legs else "")
+        + ". "
+        + (
+            "Each leg's width follows the contingent's claimed size; a withdrawal is dashed and bends the other way "
+            "from the deployment it reverses. Legs from Russia, Belarus and Armenia start beyond the map's west edge: "
+            "drag the map to follow them. "
+            if legs
+            else ""
+        )
+        + f"Point at a circle{' or a leg' if legs else ''} for details and sources."
+    )
+
+
+def almaty_map_caption(points: pd.DataFrame) -> str:
+    events = int(points["events"].sum()) if len(points) else 0
+    return (
+        f"{plural(events, 'event')} at {plural(len(points), 'place')} in the city; sites without a sourced coordinate "
+        "are shown at the city centre."
+    )
+
+
 def map_alt(points: pd.DataFrame, arcs: pd.DataFrame | None, place: str) -> str:
     text = f"Map of {place} with {len(points)} marked places"
     if arcs is not None:

@@ -30,6 +30,10 @@ READY = "[data-testid=stApp][data-test-script-state=notRunning][data-test-connec
 DESKTOP = {"width": 1400, "height": 900}
 CHART = f".{plotly_view.ROOT_CLASS}"  # a chart drawn by components/views/plotly_view.py
 PHONE = {"width": 375, "height": 812}
+# A phone's browser: the page lays some views out for a phone by its user agent.
+PHONE_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"
+)
 # Records every change of the app's script state, so a test can wait for a rerun to finish rather than
 # racing the "notRunning" state that is still showing right after a click.
 # Script runs, counted as the server reports each one ended: a ForwardMsg whose `script_finished` field is set

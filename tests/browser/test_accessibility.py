@@ -16,8 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from components.page import links
-from tests.browser.conftest import DESKTOP, PHONE, RESULTS
-from tests.browser.test_reader import PHONE_AGENT
+from tests.browser.conftest import DESKTOP, PHONE, PHONE_AGENT, RESULTS
 
 TABLES = "&".join(f"{panel}=true" for panel in links.PANELS if panel.endswith("_table"))
 EVERY_PANEL = "&".join(f"{panel}=true" for panel in links.PANELS)

@@ -7,11 +7,8 @@ from __future__ import annotations
 import pytest
 
 from components.page import layout
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, PHONE_AGENT
 
-PHONE_AGENT = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"
-)
 GOOD = 0.1  # Chrome's threshold for a good cumulative layout shift
 
 # Sums every layout shift Chrome reports without recent input, from the first frame at which the page's title is

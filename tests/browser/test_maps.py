@@ -13,11 +13,8 @@ from PIL import Image
 from components.data import citations, filters
 from components.data.dataset import Dataset
 from components.views import map_almaty, map_kazakhstan, map_labels, maps
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, PHONE_AGENT
 
-PHONE_AGENT = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"
-)
 SCREENS = {"desktop": (DESKTOP, None), "phone": (PHONE, PHONE_AGENT)}
 MAP = "[data-testid=stDeckGlJsonChart]"
 # The widest text of a label in the page: its lines measured in the deck's font stack and in each of its fallbacks,

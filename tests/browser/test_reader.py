@@ -13,12 +13,8 @@ from components.data.citations import citations
 from components.data.dataset import Dataset
 from components.views import map_kazakhstan, plotly_view, quote_table
 from components.views.maps import place_positions
-from tests.browser.conftest import CHART, DESKTOP, PHONE, open_actor_menu
+from tests.browser.conftest import CHART, DESKTOP, PHONE, PHONE_AGENT, open_actor_menu
 from tests.conftest import group_label
-
-PHONE_AGENT = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"
-)
 
 
 def count(text: str) -> int:
